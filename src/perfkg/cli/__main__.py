@@ -1,0 +1,6 @@
+"""`python -m perfkg.cli`: the same as the `perfkg` console script."""
+import sys
+
+from perfkg.cli import main
+
+sys.exit(main())
