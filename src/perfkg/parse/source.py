@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,9 +46,14 @@ def _decode(data: bytes, path: str) -> tuple[str, str]:
             ) from None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
 def _check_text(text: str, path: str) -> None:
+    if not _CONTROL.search(text):  # the common case: no control characters at all
+        return
     for number, line in enumerate(text.split("\n"), 1):
-        bad = sum(1 for ch in line if ord(ch) < 32 and ch not in "\t\r\f\v")
+        bad = len(_CONTROL.findall(line))
         if bad and bad * 20 > len(line) + 1:
             raise InputError(path, number, "含大量控制字符，疑似二进制文件", "many control characters: looks like a binary file")
 

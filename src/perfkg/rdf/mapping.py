@@ -247,7 +247,8 @@ class _Builder:
 
 def document_graph(doc: BudgetDocument) -> tuple[URIRef, Graph]:
     """The document's triples and the IRI that names its graph (the document IRI)."""
-    builder = _Builder(doc, Graph())
+    # SimpleMemory: a per-document graph needs no context indexes, and adds twice as fast as the default store
+    builder = _Builder(doc, Graph(store="SimpleMemory", bind_namespaces="none"))
     builder.build()
     return builder.iri.document, builder.g
 
