@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import sys
 
-from rdflib import Dataset
-
+from perfkg.backends import EmbeddedBackend, RdflibBackend, RemoteBackend, load_items
+from perfkg.cli._remote import add_remote_options, remote_store
 from perfkg.errors import PerfkgError
-from perfkg.ingest import SOURCE_SUFFIXES, dataset_of, ingest_file, load_rdf
-from perfkg.queries import get_query, list_queries, run_rdflib
+from perfkg.queries import get_query, list_queries
 from perfkg.rdf.serialise import serialise_graph
 from perfkg.results import FORMATTERS, render
 
@@ -16,13 +15,14 @@ def register(sub) -> None:
     p = sub.add_parser("query", help="运行查询库中的查询 / run a library query",
                        description="运行查询库中的查询或 .rq 文件 / run a library query or a .rq file")
     p.add_argument("name", nargs="?", metavar="NAME|FILE", help="查询名或 .rq 文件 / query name or .rq file")
-    src = p.add_mutually_exclusive_group()
-    src.add_argument("--data", nargs="+", metavar="FILE", help="RDF 文件或绩效文本 / RDF files or source documents")
+    p.add_argument("--data", nargs="+", metavar="FILE", help="RDF 文件或绩效文本 / RDF files or source documents")
+    p.add_argument("--store", metavar="DIR", help="嵌入式存储目录 / embedded store directory")
     p.add_argument("--format", default="table", choices=list(FORMATTERS) + ["turtle", "nt"],
                    help="输出格式 / output format (default: table)")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="查询参数 / query parameter")
     p.add_argument("--list", action="store_true", help="列出查询库 / list the query library")
-    p.set_defaults(run=run, _sources=src)
+    add_remote_options(p)
+    p.set_defaults(run=run)
 
 
 def parse_params(pairs: list[str]) -> dict[str, str]:
@@ -35,17 +35,19 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def data_dataset(paths: list[str]) -> Dataset:
-    ds = Dataset(default_union=True)
-    for path in paths:
-        if path.lower().endswith(SOURCE_SUFFIXES):
-            r = ingest_file(path)
-            if r.error:
-                raise r.error
-            ds.graph(r.graph_iri).__iadd__(r.graph)
-        else:
-            load_rdf(path, ds)
-    return ds
+def backend(args):
+    chosen = [name for name in ("data", "store", "endpoint") if getattr(args, name)]
+    if len(chosen) != 1:
+        raise PerfkgError("请指定 --data、--store 或 --endpoint 之一", "give exactly one of --data, --store or --endpoint")
+    if args.store:
+        return EmbeddedBackend.open(args.store)
+    if args.endpoint:
+        return RemoteBackend(remote_store(args))
+    items = load_items(args.data)
+    for item in items:
+        if item.error:
+            raise item.error
+    return RdflibBackend(items)
 
 
 def run(args) -> int:
@@ -56,10 +58,15 @@ def run(args) -> int:
         return 0
     query = get_query(args.name)
     params = parse_params(args.param)
-    if not args.data:
-        raise PerfkgError("请用 --data 指定数据", "give the data with --data")
-    result = run_rdflib(query, data_dataset(args.data), params)
+    engine = backend(args)
+    try:
+        result = engine.run(query, params)
+    finally:
+        getattr(engine, "close", lambda: None)()
     emit(result, args.format)
+    if getattr(result, "truncated", False):
+        print("警告：服务器截断了结果 warning: the server truncated the result", file=sys.stderr)
+        return 1
     return 0
 
 

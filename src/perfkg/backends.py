@@ -1,0 +1,143 @@
+"""Where library queries run — rdflib in memory, the embedded Oxigraph store, or a remote SPARQL endpoint — behind one interface.
+
+Every backend holds the documents as named graphs plus the vocabulary graph (ontology + SKOS schemes), so the
+same query text — e.g. a mandate query walking skos:broader — gives the same answer everywhere.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+
+from perfkg.errors import InputError, PerfkgError
+from perfkg.ingest import RDF_SUFFIXES, SOURCE_SUFFIXES, IngestResult, collect_sources, ingest_file, load_rdf
+from perfkg.ontology import ontology_graph
+from perfkg.queries import QueryInfo, run_rdflib
+from perfkg.vocab import ID
+
+VOCABULARY_GRAPH = ID["graph/vocabulary"]
+
+
+def vocabulary_graph() -> Graph:
+    """The ontology and every SKOS scheme (categories, basis standards, mandates) as one graph."""
+    return ontology_graph()
+
+
+@dataclass
+class LoadItem:
+    """One named graph to load, or the error that kept a source from producing one."""
+
+    source: str
+    graph_iri: URIRef | None = None
+    graph: Graph | None = None
+    error: PerfkgError | None = None
+    result: IngestResult | None = None
+
+
+def load_items(sources: list[str | Path], *, link: bool = True) -> list[LoadItem]:
+    """Source documents are ingested; RDF files keep their named graphs (triples files get one named after the file)."""
+    files, errors = collect_sources_and_rdf(sources)
+    items = [LoadItem(e.path, error=e) for e in errors]
+    for path in files:
+        if path.suffix.lower() in SOURCE_SUFFIXES:
+            r = ingest_file(path, link=link)
+            items.append(LoadItem(str(path), r.graph_iri, r.graph, r.error, r))
+            continue
+        ds = Dataset()
+        try:
+            load_rdf(path, ds)
+        except InputError as e:
+            items.append(LoadItem(str(path), error=e))
+            continue
+        for g in sorted((g for g in ds.graphs() if len(g)), key=lambda g: str(g.identifier)):
+            copy = Graph()
+            copy += g
+            items.append(LoadItem(str(path), URIRef(str(g.identifier)), copy))
+    return items
+
+
+def collect_sources_and_rdf(sources: list[str | Path]) -> tuple[list[Path], list[InputError]]:
+    """Like ingest.collect_sources, but a folder also yields its RDF files."""
+    files: list[Path] = []
+    errors: list[InputError] = []
+    for src in sources:
+        p = Path(src)
+        if p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.is_file()
+                           and (f.suffix.lower() in SOURCE_SUFFIXES or f.suffix.lower() in RDF_SUFFIXES))
+            if not found:
+                errors.append(InputError(str(src), None, "目录中没有绩效文本或 RDF 文件",
+                                         "no documents or RDF files in this folder"))
+            files += found
+        else:
+            more, errs = collect_sources([p])
+            files += more
+            errors += errs
+    return files, errors
+
+
+class RdflibBackend:
+    """An in-memory rdflib Dataset whose default graph is the union of its named graphs."""
+
+    name = "rdflib"
+
+    def __init__(self, items: list[LoadItem] | None = None):
+        self.dataset = Dataset(default_union=True)
+        self.dataset.graph(VOCABULARY_GRAPH).__iadd__(vocabulary_graph())
+        for item in items or []:
+            if item.graph is not None:
+                self.dataset.graph(item.graph_iri).__iadd__(item.graph)
+
+    def run(self, query: QueryInfo, params: dict[str, str] | None = None):
+        return run_rdflib(query, self.dataset, params)
+
+
+class EmbeddedBackend:
+    """The on-disk Oxigraph store (perfkg load --store DIR)."""
+
+    name = "oxigraph"
+
+    def __init__(self, store):
+        self.store = store
+
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = True) -> "EmbeddedBackend":
+        from perfkg.store.embedded import EmbeddedStore
+
+        return cls(EmbeddedStore(path, read_only=read_only))
+
+    def run(self, query: QueryInfo, params: dict[str, str] | None = None):
+        return self.store.query(query.text, query.bindings(params))
+
+    def close(self) -> None:
+        self.store.close()
+
+
+class RemoteBackend:
+    """A SPARQL 1.1 server (Virtuoso, Fuseki, GraphDB, …) through SPARQLWrapper and the Graph Store Protocol."""
+
+    name = "remote"
+
+    def __init__(self, store):
+        self.store = store
+
+    def run(self, query: QueryInfo, params: dict[str, str] | None = None):
+        return self.store.query(query.text, query.bindings(params))
+
+    def close(self) -> None:
+        pass
+
+
+def replace_all(store, items: list[LoadItem], *, with_vocabulary: bool = True) -> list[tuple[LoadItem, int]]:
+    """Load each item's graph into an embedded or remote store, replacing what was there; returns counts."""
+    loaded = []
+    if with_vocabulary:
+        replace = getattr(store, "replace_graph", None) or store.load_graph
+        replace(str(VOCABULARY_GRAPH), vocabulary_graph())
+    for item in items:
+        if item.graph is None:
+            continue
+        replace = getattr(store, "replace_graph", None) or store.load_graph
+        loaded.append((item, replace(str(item.graph_iri), item.graph)))
+    return loaded
