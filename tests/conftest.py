@@ -6,12 +6,16 @@ from pathlib import Path
 
 import pytest
 
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seeds" / "000_38770c5ad42c6795.txt"
 DATA = ROOT / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# session fixtures `virtuoso` / `virtuoso_small_cap`: real Virtuoso servers on loopback (and the `virtuoso` marker)
+pytest_plugins = ["conftest_virtuoso"]
 
 
 def require(condition: bool, why: str) -> None:

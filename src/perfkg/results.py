@@ -66,7 +66,8 @@ def _comparable(term: Node | None):
         value = term.toPython()
         if isinstance(value, (int, float)) or type(value).__name__ == "Decimal":
             return ("num", float(value))
-        return ("lit", str(term), term.language)
+        # language tags are case-insensitive (BCP 47); Virtuoso returns them lower-cased
+        return ("lit", str(term), term.language.lower() if term.language else None)
     return ("iri", str(term))
 
 
