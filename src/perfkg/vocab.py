@@ -44,10 +44,13 @@ class PERFKG(DefinedNamespace):
     Indicator: URIRef  # Performance indicator
     IndicatorCategory: URIRef  # Indicator category
     IndicatorFramework: URIRef  # Indicator framework
+    LinkMethod: URIRef  # Link method
+    MandateEvidence: URIRef  # Mandate-link evidence
     MonetaryAmount: URIRef  # Monetary amount
     OverallGoal: URIRef  # Overall performance goal
     ParseWarning: URIRef  # Parse warning
     PerformanceGoal: URIRef  # Performance goal
+    PopularScienceProject: URIRef  # Popular-science project
     ProjectGoal: URIRef  # Project performance goal
     SourceText: URIRef  # Source text file
     SpendingMilestone: URIRef  # Spending milestone
@@ -77,11 +80,20 @@ class PERFKG(DefinedNamespace):
     hasTarget: URIRef  # has target
     hasTocEntry: URIRef  # has TOC entry
     hasUnrecognisedLine: URIRef  # has unrecognised line
+    inheritedFrom: URIRef  # inherited from
     issuedBy: URIRef  # issued by
     level1Category: URIRef  # level-1 category
     level2Category: URIRef  # level-2 category
+    linkMethod: URIRef  # link method
+    linkedElement: URIRef  # linked element
+    linkedMandate: URIRef  # linked mandate
+    mandateRelation: URIRef  # mandate relation
+    matchedIn: URIRef  # matched in
+    matchedLabel: URIRef  # matched label
     otherAmount: URIRef  # other funds
     reviewedBy: URIRef  # reviewed by
+    servesMandate: URIRef  # serves mandate
+    supportsMandate: URIRef  # supports mandate
     usesFramework: URIRef  # uses framework
     valueKind: URIRef  # value kind
 
@@ -109,6 +121,7 @@ class PERFKG(DefinedNamespace):
     level2Label: URIRef  # level-2 label
     lineNumber: URIRef  # line number
     lineText: URIRef  # line text
+    matchedPhrase: URIRef  # matched phrase
     month: URIRef  # month
     number: URIRef  # number
     pageNumber: URIRef  # page number
@@ -119,6 +132,7 @@ class PERFKG(DefinedNamespace):
     qualifier: URIRef  # qualifier
     rawText: URIRef  # raw text
     rawValue: URIRef  # raw value
+    score: URIRef  # score
     sha256: URIRef  # SHA-256 digest
     sourceFileName: URIRef  # source file name
     targetDate: URIRef  # target date
@@ -141,11 +155,16 @@ class PERFKG(DefinedNamespace):
     DateValue: URIRef  # date value
     EmptyValue: URIRef  # empty value
     EqualTo: URIRef  # equal to
+    ExplicitStatement: URIRef  # explicit statement
+    InheritedFromParent: URIRef  # inherited from parent
     LessThan: URIRef  # less than
+    LexiconMatch: URIRef  # lexicon match
+    LinkMethods: URIRef  # Link methods
     MoreThan: URIRef  # more than
     PlaceholderValue: URIRef  # placeholder value
     QualitativeValue: URIRef  # qualitative value
     QuantitativeValue: URIRef  # quantitative value
+    ReasonerInference: URIRef  # inferred by reasoning
     UnparsedValue: URIRef  # unparsed value
     ValueKinds: URIRef  # Value-kind scheme
 

@@ -1,0 +1,190 @@
+"""Loads the mandate schemes (ontology/mandates*.ttl plus extra files or folders) into a phrase lexicon per scheme."""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from perfkg.errors import PerfkgError
+from perfkg.resources import resource_dir
+from perfkg.vocab import PERFKG
+
+# Evidence strength by the kind of label that matched (see perfkg:score in ontology/perfkg.ttl).
+SCORES = {"explicit": 1.0, "pref": 0.9, "alt": 0.8, "hidden": 0.6}
+LABEL_PROPERTY = {"explicit": PERFKG.explicitLabel, "pref": SKOS.prefLabel, "alt": SKOS.altLabel,
+                  "hidden": SKOS.hiddenLabel}
+# Quotation marks and title brackets are ignored when matching: 增"三性" matches 增“三性”, 实施纲要 matches 实施《纲要》.
+_IGNORED = dict.fromkeys(map(ord, "“”‘’\"'「」『』《》〈〉"), None)
+
+
+def normalise(text: str) -> str:
+    """The form text and phrases are compared in: NFKC, no whitespace, no quotation marks or title brackets."""
+    text = unicodedata.normalize("NFKC", text).translate(_IGNORED)
+    return "".join(text.split())
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str  # as written in the scheme file
+    key: str  # normalised form that is searched for
+    concept: URIRef
+    kind: str  # explicit | pref | alt | hidden
+    label_property: URIRef
+
+    @property
+    def score(self) -> float:
+        return SCORES[self.kind]
+
+    @property
+    def explicit(self) -> bool:
+        return self.kind == "explicit"
+
+
+@dataclass
+class Scheme:
+    iri: URIRef
+    label_zh: str
+    label_en: str
+    patterns: tuple[str, ...]
+    purposes: tuple[URIRef, ...]
+    concepts: dict[URIRef, "Concept"] = field(default_factory=dict)
+    phrases: list[Phrase] = field(default_factory=list)
+
+    def applies_to(self, organisation: str) -> bool:
+        name = "".join(organisation.split())
+        return any(p and p in name for p in self.patterns)
+
+
+@dataclass
+class Concept:
+    iri: URIRef
+    key: str  # local name, e.g. popular-science
+    label_zh: str
+    label_en: str
+    broader: tuple[URIRef, ...]
+    notation: str | None
+
+
+@dataclass
+class Lexicon:
+    schemes: list[Scheme]
+    graph: Graph  # the scheme files as read
+    files: tuple[Path, ...]
+    _ancestors: dict = field(default_factory=dict, repr=False)
+
+    def for_organisation(self, organisation: str | None) -> list[Scheme]:
+        return [s for s in self.schemes if organisation and s.applies_to(organisation)]
+
+    def concept(self, iri: URIRef) -> Concept | None:
+        for s in self.schemes:
+            if iri in s.concepts:
+                return s.concepts[iri]
+        return None
+
+    def ancestors(self, iri: URIRef) -> frozenset[URIRef]:
+        """Every broader concept, transitively (not the concept itself)."""
+        cached = self._ancestors.get(iri)
+        if cached is not None:
+            return cached
+        seen: set[URIRef] = set()
+        todo = list(self.parents(iri))
+        while todo:
+            c = todo.pop()
+            if c not in seen:
+                seen.add(c)
+                todo.extend(self.parents(c))
+        self._ancestors[iri] = frozenset(seen)
+        return self._ancestors[iri]
+
+    def parents(self, iri: URIRef) -> tuple[URIRef, ...]:
+        c = self.concept(iri)
+        return c.broader if c else ()
+
+
+def scheme_files(extra: tuple[str | Path, ...] = ()) -> tuple[Path, ...]:
+    """ontology/mandates*.ttl, then each extra file, or every mandates*.ttl / *.ttl of an extra folder."""
+    files = sorted(resource_dir("ontology").glob("mandates*.ttl"))
+    for item in extra:
+        p = Path(item)
+        if p.is_dir():
+            found = sorted(p.glob("mandates*.ttl")) or sorted(p.glob("*.ttl"))
+            if not found:
+                raise PerfkgError(f"目录中没有职责概念体系文件（*.ttl）：{p}", f"no mandate scheme files (*.ttl) in {p}")
+            files.extend(found)
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise PerfkgError(f"职责概念体系文件不存在：{p}", f"mandate scheme file not found: {p}")
+    unique = []
+    for f in files:
+        if f.resolve() not in {u.resolve() for u in unique}:
+            unique.append(f)
+    return tuple(unique)
+
+
+def _text(graph: Graph, s, p, lang: str) -> str:
+    values = sorted(str(o) for o in graph.objects(s, p) if isinstance(o, Literal) and o.language == lang)
+    return values[0] if values else ""
+
+
+def _hidden_properties(graph: Graph) -> set[URIRef]:
+    """skos:hiddenLabel and its sub-properties (perfkg:explicitLabel and any a scheme file declares)."""
+    props = {SKOS.hiddenLabel, PERFKG.explicitLabel}
+    while True:
+        more = {s for s in graph.subjects(RDFS.subPropertyOf, None)
+                if isinstance(s, URIRef) and set(graph.objects(s, RDFS.subPropertyOf)) & props} - props
+        if not more:
+            return props
+        props |= more
+
+
+def build_lexicon(files: tuple[Path, ...]) -> Lexicon:
+    graph = Graph()
+    for path in files:
+        try:
+            graph.parse(path, format="turtle")
+        except Exception as e:  # rdflib raises many types; name the file
+            raise PerfkgError(f"无法读取职责概念体系 {path}：{e}", f"cannot read mandate scheme {path}: {e}") from None
+    hidden = _hidden_properties(graph)
+    schemes = []
+    for s in sorted(graph.subjects(RDF.type, SKOS.ConceptScheme)):
+        scheme = Scheme(
+            iri=s, label_zh=_text(graph, s, SKOS.prefLabel, "zh"), label_en=_text(graph, s, SKOS.prefLabel, "en"),
+            patterns=tuple(sorted("".join(str(o).split()) for o in graph.objects(s, PERFKG.appliesToOrganisationPattern))),
+            purposes=tuple(sorted(graph.objects(s, PERFKG.organisationPurpose))))
+        for c in sorted(graph.subjects(SKOS.inScheme, s)):
+            key = str(c).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+            broader = set(graph.objects(c, SKOS.broader)) | set(graph.subjects(SKOS.narrower, c))
+            scheme.concepts[c] = Concept(c, key, _text(graph, c, SKOS.prefLabel, "zh"),
+                                         _text(graph, c, SKOS.prefLabel, "en"), tuple(sorted(broader)),
+                                         str(graph.value(c, SKOS.notation)) if graph.value(c, SKOS.notation) else None)
+            scheme.phrases += _phrases(graph, c, hidden, c in scheme.purposes)
+        schemes.append(scheme)
+    return Lexicon(schemes, graph, files)
+
+
+def _phrases(graph: Graph, c: URIRef, hidden: set[URIRef], is_duty: bool) -> list[Phrase]:
+    """A concept's zh trigger phrases. A duty's prefLabel (为提高全民科学素质服务) is itself an explicit statement."""
+    found = []
+    props = [(SKOS.prefLabel, "explicit" if is_duty else "pref"), (SKOS.altLabel, "alt")]
+    props += [(p, "explicit" if p == PERFKG.explicitLabel else "hidden") for p in sorted(hidden)]
+    for prop, kind in props:
+        for o in graph.objects(c, prop):
+            if isinstance(o, Literal) and o.language in (None, "zh") and len(normalise(str(o))) >= 2:
+                found.append(Phrase(str(o), normalise(str(o)), c, kind, prop))
+    return sorted(found, key=lambda p: (p.key, p.kind))
+
+
+@cache
+def _default() -> Lexicon:
+    return build_lexicon(scheme_files())
+
+
+def load_lexicon(extra: tuple[str | Path, ...] | list = ()) -> Lexicon:
+    """The lexicon of every mandate scheme: the bundled ontology/mandates*.ttl plus extra files or folders."""
+    extra = tuple(extra)
+    return _default() if not extra else build_lexicon(scheme_files(extra))
