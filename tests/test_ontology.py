@@ -41,12 +41,15 @@ CLASSES = {
     "SubGoal", "GuaranteeMeasure", "GuaranteeMeasureSection", "GuaranteeMeasureItem", "BudgetProject", "ProjectGoal",
     "MonetaryAmount", "SpendingMilestone", "Indicator", "IndicatorCategory", "IndicatorFramework", "Target",
     "Comparator", "ValueKind", "BasisStandard", "TocEntry", "ParseWarning", "UnrecognisedLine",
+    "PopularScienceProject", "MandateEvidence", "LinkMethod",
 }
 OBJECT_PROPERTIES = {
     "issuedBy", "compiledBy", "reviewedBy", "budgetUnit", "hasTocEntry", "hasOverallGoal", "hasSubGoal",
     "hasMeasureSection", "hasMeasureItem", "hasProject", "hasProjectGoal", "hasIndicator", "hasSpendingMilestone",
     "budgetAmount", "fiscalAmount", "otherAmount", "level1Category", "level2Category", "hasTarget", "comparator",
     "valueKind", "basisStandard", "hasParseWarning", "concerns", "hasUnrecognisedLine", "usesFramework",
+    "mandateRelation", "servesMandate", "supportsMandate", "linkedElement", "linkedMandate", "linkMethod",
+    "inheritedFrom", "matchedIn", "matchedLabel",
 }
 DATATYPE_PROPERTIES = {
     "budgetYear", "unitCode", "projectCode", "position", "number", "text", "rawText", "firstLine", "lastLine",
@@ -54,6 +57,7 @@ DATATYPE_PROPERTIES = {
     "month", "cumulativePercent", "rawValue", "labelInferred", "level1Label", "level2Label", "level1Inherited",
     "level2Inherited", "indicatorName", "description", "basisText", "targetValue", "targetUnit", "qualifier",
     "targetDate", "comparatorExplicit", "flag", "warningCode", "pageNumber", "tocPart", "lineNumber", "lineText",
+    "matchedPhrase", "score",
     "extraColumn", "level",
     "fundUse",  # 资金用途, used by perfkg.rdf.mapping
 }
@@ -195,7 +199,7 @@ def test_every_concept_and_scheme_has_zh_en_labels_and_definitions(mine):
     subjects |= set(mine.subjects(RDF.type, PERFKG.IndicatorCategory))
     subjects |= set(mine.subjects(RDF.type, PERFKG.BasisStandard))
     # 16 categories + 2 frameworks, 5 basis standards + 1 scheme, 5 comparators + 6 value kinds + 2 schemes
-    assert len(subjects) == 16 + 2 + 5 + 1 + 5 + 6 + 2
+    assert len(subjects) == 16 + 2 + 5 + 1 + 5 + 6 + 2 + 5
     for subject in subjects:
         assert _langs(mine, subject, SKOS.prefLabel) == {"zh", "en"}, subject
         assert len(list(mine.objects(subject, SKOS.prefLabel))) == 2, f"{subject}: one prefLabel per language"

@@ -60,8 +60,8 @@ def test_spending_plan(seed_ds):
 def test_cli_query_formats(seed_path):
     def run(fmt):
         out = subprocess.run([sys.executable, "-m", "perfkg", "query", "projects", "--data", str(seed_path),
-                              "--format", fmt], capture_output=True, text=True, timeout=120, check=True)
-        return out.stdout
+                              "--format", fmt], capture_output=True, timeout=120, check=True)
+        return out.stdout.decode("utf-8")  # bytes: W3C CSV lines end in CRLF
 
     data = json.loads(run("json"))  # W3C SPARQL 1.1 Query Results JSON
     assert data["head"]["vars"][:2] == ["code", "name"]

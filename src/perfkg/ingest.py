@@ -126,7 +126,7 @@ def ingest_file(path: str | Path, *, link: bool = True) -> IngestResult:
     if link:
         from perfkg.link import link_document
 
-        link_document(result.graph, result.graph_iri)
+        link_document(result.graph, result.graph_iri, lines=doc.lines)
     return result
 
 
