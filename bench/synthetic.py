@@ -84,7 +84,7 @@ def corpus(triples: int, *, years=(2022, 2023, 2024), link: bool = False, seed: 
             if link:
                 from perfkg.link import link_document
 
-                link_document(graph, iri)
+                link_document(graph, iri, with_schemes=False)  # as `perfkg load` stores it
             produced += len(graph)
             yield iri, graph
             if produced >= triples:

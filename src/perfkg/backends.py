@@ -41,7 +41,7 @@ def load_items(sources: list[str | Path], *, link: bool = True) -> list[LoadItem
     items = [LoadItem(e.path, error=e) for e in errors]
     for path in files:
         if path.suffix.lower() in SOURCE_SUFFIXES:
-            r = ingest_file(path, link=link)
+            r = ingest_file(path, link=link, self_contained=False)  # the store holds the vocabulary graph once
             items.append(LoadItem(str(path), r.graph_iri, r.graph, r.error, r))
             continue
         ds = Dataset()

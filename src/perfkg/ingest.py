@@ -113,8 +113,12 @@ def collect_sources(sources: list[str | Path]) -> tuple[list[Path], list[InputEr
     return files, errors
 
 
-def ingest_file(path: str | Path, *, link: bool = True) -> IngestResult:
-    """Parse one file and map it to RDF; errors are returned, never raised."""
+def ingest_file(path: str | Path, *, link: bool = True, self_contained: bool = True) -> IngestResult:
+    """Parse one file and map it to RDF; errors are returned, never raised.
+
+    self_contained: linked graphs carry a copy of their mandate scheme, so a file answers mandate queries on its
+    own; a store that holds the vocabulary graph once does not need it (see backends.load_items).
+    """
     result = IngestResult(str(path))
     try:
         doc = parse_file(path)
@@ -126,7 +130,7 @@ def ingest_file(path: str | Path, *, link: bool = True) -> IngestResult:
     if link:
         from perfkg.link import link_document
 
-        link_document(result.graph, result.graph_iri, lines=doc.lines)
+        link_document(result.graph, result.graph_iri, lines=doc.lines, with_schemes=self_contained)
     return result
 
 

@@ -117,11 +117,13 @@ def copy_schemes(graph: Graph, schemes: list[Scheme]) -> None:
 
 
 def link_document(graph: Graph, graph_iri: URIRef, *, lexicon: Lexicon | None = None,
-                  lines: list[str] | None = None) -> LinkReport:
+                  lines: list[str] | None = None, with_schemes: bool = True) -> LinkReport:
     """Add mandate links with evidence to one document's graph, in place and deterministically.
 
     graph_iri is the document IRI (it names the document's graph). lines, the source text lines, make the
     evidence line exact for elements that span several lines (a measure section's intro, a split paragraph).
+    with_schemes=False leaves out the copy of the schemes: for graphs loaded into a store that holds the
+    vocabulary graph once (a copy per document would repeat the hierarchy in every graph of a corpus).
     """
     lexicon = lexicon or load_lexicon()
     org, name = _organisation(graph, graph_iri)
@@ -152,5 +154,6 @@ def link_document(graph: Graph, graph_iri: URIRef, *, lexicon: Lexicon | None = 
         graph.add((e.element, PERFKG.servesMandate, e.concept))
         e.write(graph, source)
         report.linked.add(e.element)
-    copy_schemes(graph, report.schemes)
+    if with_schemes:
+        copy_schemes(graph, report.schemes)
     return report
