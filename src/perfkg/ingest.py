@@ -190,6 +190,7 @@ def load_rdf(path: str | Path, into: Dataset) -> None:
         else:
             into.graph(URIRef(p.resolve().as_uri())).parse(p, format=fmt)
     except Exception as e:  # rdflib raises many types; report them all with the file name
-        line = getattr(e, "lines", None) or getattr(e, "line", None)
+        line = getattr(e, "lines", None)  # rdflib's BadSyntax counts lines from 0
+        line = line + 1 if isinstance(line, int) else getattr(e, "line", None)
         raise InputError(str(path), line if isinstance(line, int) else None,
                          f"RDF 解析失败：{e}", f"cannot parse RDF: {e}") from None

@@ -82,7 +82,7 @@ class Indicator:
     position: int  # 1-based within the project
     level1_raw: str
     level1: str  # as written, space-normalised
-    level1_category: str | None  # canonical category key, e.g. "output", "cost-l1"
+    level1_category: str | None  # canonical category key, e.g. "output", "cost"
     level1_inherited: bool  # merged-cell continuation from the row above
     level2_raw: str
     level2: str
@@ -117,6 +117,7 @@ class Project:
     budget: Amount | None = None
     fiscal: Amount | None = None
     other: Amount | None = None
+    funding_span: Span | None = None  # the 预算数 / 财政资金 / 其他资金 row
     uses: Text | None = None
     spending_plan: list[SpendingMilestone] = field(default_factory=list)
     goals: list[ProjectGoal] = field(default_factory=list)

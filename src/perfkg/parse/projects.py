@@ -173,6 +173,7 @@ class ProjectTableParser:
         self.p.budget = parse_amount(budget or "", unit) if budget is not None else None
         self.p.fiscal = parse_amount(fiscal, unit) if fiscal is not None else None
         self.p.other = parse_amount(other, unit) if other is not None else None
+        self.p.funding_span = Span(number, number)
         for label, amount in (("预算数", self.p.budget), ("财政资金", self.p.fiscal), ("其他资金", self.p.other)):
             if amount is not None and amount.value is None:
                 self.warnings.append(_warn(

@@ -162,7 +162,7 @@ class _Builder:
             self.indicator(s, ind)
 
     def amount(self, s: URIRef, a: Amount, p: Project) -> URIRef:
-        self.node(s, PERFKG.MonetaryAmount, p.span)
+        self.node(s, PERFKG.MonetaryAmount, p.funding_span or p.span)
         self.add(s, PERFKG.printedAmount, a.raw)
         self.add(s, PERFKG.amount, _dec(a.value) if a.value is not None else None)
         self.add(s, PERFKG.amountUnit, a.unit)
