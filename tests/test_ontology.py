@@ -57,7 +57,7 @@ DATATYPE_PROPERTIES = {
     "month", "cumulativePercent", "rawValue", "labelInferred", "level1Label", "level2Label", "level1Inherited",
     "level2Inherited", "indicatorName", "description", "basisText", "targetValue", "targetUnit", "qualifier",
     "targetDate", "comparatorExplicit", "flag", "warningCode", "pageNumber", "tocPart", "lineNumber", "lineText",
-    "matchedPhrase", "score",
+    "matchedPhrase", "score", "projectSeries",
     "extraColumn", "level",
     "fundUse",  # 资金用途, used by perfkg.rdf.mapping
 }

@@ -129,6 +129,7 @@ class PERFKG(DefinedNamespace):
     position: URIRef  # position
     printedAmount: URIRef  # printed amount
     projectCode: URIRef  # project code
+    projectSeries: URIRef  # project series key
     qualifier: URIRef  # qualifier
     rawText: URIRef  # raw text
     rawValue: URIRef  # raw value

@@ -1,6 +1,7 @@
 """Maps a parsed BudgetDocument to RDF: one named graph per document, provenance on every node."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -17,6 +18,15 @@ COMPARATORS = {">=": PERFKG.AtLeast, "<=": PERFKG.AtMost, ">": PERFKG.MoreThan, 
 VALUE_KINDS = {"quantitative": PERFKG.QuantitativeValue, "date": PERFKG.DateValue,
                "qualitative": PERFKG.QualitativeValue, "placeholder": PERFKG.PlaceholderValue,
                "empty": PERFKG.EmptyValue, "unparsed": PERFKG.UnparsedValue}
+
+
+_PROJECT_CODE = re.compile(r"^(?P<region>[0-9]{6})[0-9]{2}(?P<serial>[A-Z][0-9]{11})[0-9A-Z]$")
+
+
+def project_series(code: str | None) -> str | None:
+    """"13030022P00702210044W" -> "130300-P00702210044": the code without its year and check characters."""
+    m = _PROJECT_CODE.match(code or "")
+    return f"{m.group('region')}-{m.group('serial')}" if m else None
 
 
 def _dec(value: Decimal) -> Literal:
@@ -128,6 +138,7 @@ class _Builder:
         self.add(self.iri.document, PERFKG.hasProject, s)
         self.add(s, PERFKG.position, Literal(p.position))
         self.add(s, PERFKG.projectCode, p.code)
+        self.add(s, PERFKG.projectSeries, project_series(p.code))
         self.add(s, DCTERMS.title, Literal(p.title.text, lang="zh"))
         if p.unit_code:
             unit = unit_iri(p.unit_code)
