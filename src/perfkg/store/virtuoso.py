@@ -109,7 +109,7 @@ SQL_TXN_TIMEOUT    = 0
 
 [SPARQL]
 ResultSetMaxRows           = {max_rows}
-MaxQueryCostEstimationTime = 400
+MaxQueryCostEstimationTime = {max_cost_seconds}
 MaxQueryExecutionTime      = {max_query_seconds}
 DefaultQuery               = SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT 100
 DeferInferenceRulesInit    = 0
@@ -172,7 +172,7 @@ class VirtuosoServer:
     def __init__(self, data_dir: str | Path | None = None, *, http_port: int | None = None,
                  sql_port: int | None = None, max_rows: int = 100_000, max_query_seconds: int = 60,
                  buffers: int = 100_000, keep: bool | None = None, start_timeout: float = 90.0,
-                 load_dirs: list[str | Path] = ()):
+                 load_dirs: list[str | Path] = (), max_cost_seconds: int = 400):
         self.binary = find_virtuoso()
         if not self.binary:
             raise _missing("服务器程序 virtuoso-t / server binary virtuoso-t")
@@ -186,6 +186,7 @@ class VirtuosoServer:
         self.sql_port = sql_port
         self.max_rows = max_rows
         self.max_query_seconds = max_query_seconds
+        self.max_cost_seconds = max_cost_seconds  # [SPARQL] MaxQueryCostEstimationTime: refuse by cost estimate
         self.buffers = buffers
         self.start_timeout = start_timeout
         self.load_dirs = [Path(d).resolve() for d in load_dirs]
@@ -291,7 +292,8 @@ class VirtuosoServer:
         text = INI_TEMPLATE.format(dir=self.data_dir.resolve(), sql_port=self.sql_port, http_port=self.http_port,
                                    dirs_allowed=", ".join(dirs), buffers=self.buffers,
                                    dirty_buffers=self.buffers * 3 // 4, buffer_mib=self.buffers * 8 // 1024,
-                                   max_rows=self.max_rows, max_query_seconds=self.max_query_seconds)
+                                   max_rows=self.max_rows, max_query_seconds=self.max_query_seconds,
+                                   max_cost_seconds=self.max_cost_seconds)
         (self.data_dir / "virtuoso.ini").write_text(text, encoding="utf-8")
 
     def _spawn(self) -> None:
