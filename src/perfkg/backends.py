@@ -37,7 +37,7 @@ class LoadItem:
 
 def load_items(sources: list[str | Path], *, link: bool = True) -> list[LoadItem]:
     """Source documents are ingested; RDF files keep their named graphs (triples files get one named after the file)."""
-    files, errors = collect_sources_and_rdf(sources)
+    files, errors = collect_sources(sources, SOURCE_SUFFIXES + tuple(RDF_SUFFIXES))
     items = [LoadItem(e.path, error=e) for e in errors]
     for path in files:
         if path.suffix.lower() in SOURCE_SUFFIXES:
@@ -55,26 +55,6 @@ def load_items(sources: list[str | Path], *, link: bool = True) -> list[LoadItem
             copy += g
             items.append(LoadItem(str(path), URIRef(str(g.identifier)), copy))
     return items
-
-
-def collect_sources_and_rdf(sources: list[str | Path]) -> tuple[list[Path], list[InputError]]:
-    """Like ingest.collect_sources, but a folder also yields its RDF files."""
-    files: list[Path] = []
-    errors: list[InputError] = []
-    for src in sources:
-        p = Path(src)
-        if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file()
-                           and (f.suffix.lower() in SOURCE_SUFFIXES or f.suffix.lower() in RDF_SUFFIXES))
-            if not found:
-                errors.append(InputError(str(src), None, "目录中没有绩效文本或 RDF 文件",
-                                         "no documents or RDF files in this folder"))
-            files += found
-        else:
-            more, errs = collect_sources([p])
-            files += more
-            errors += errs
-    return files, errors
 
 
 class RdflibBackend:

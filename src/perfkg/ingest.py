@@ -95,16 +95,19 @@ class IngestResult:
         return "\n".join(rows) + "\n"
 
 
-def collect_sources(sources: list[str | Path]) -> tuple[list[Path], list[InputError]]:
-    """Expand folders into their source documents (sorted); errors for missing paths and empty folders."""
+def collect_sources(sources: list[str | Path], suffixes: tuple[str, ...] = SOURCE_SUFFIXES
+                    ) -> tuple[list[Path], list[InputError]]:
+    """Expand folders into their files with these suffixes (sorted); errors for missing paths and empty folders."""
     files: list[Path] = []
     errors: list[InputError] = []
     for src in sources:
         p = Path(src)
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SOURCE_SUFFIXES)
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes)
             if not found:
-                errors.append(InputError(str(src), None, "目录中没有绩效文本（*.txt）", "no documents (*.txt) in this folder"))
+                kinds = "绩效文本" if suffixes == SOURCE_SUFFIXES else "绩效文本或 RDF 文件"
+                kinds_en = "documents (*.txt)" if suffixes == SOURCE_SUFFIXES else "documents or RDF files"
+                errors.append(InputError(str(src), None, f"目录中没有{kinds}", f"no {kinds_en} in this folder"))
             files.extend(found)
         elif not p.exists():
             errors.append(InputError(str(src), None, "文件不存在", "file not found"))
