@@ -80,7 +80,8 @@ def _cell(term: Node | None) -> str:
 # -- W3C SPARQL 1.1 Query Results JSON / CSV / TSV -------------------------------------------
 
 
-def _json_term(term: Node) -> dict:
+def json_term(term: Node) -> dict:
+    """One RDF term in W3C SPARQL 1.1 Results JSON."""
     if isinstance(term, URIRef):
         return {"type": "uri", "value": str(term)}
     if isinstance(term, BNode):
@@ -95,7 +96,7 @@ def _json_term(term: Node) -> dict:
 
 def to_json(table: ResultTable) -> str:
     bindings = [
-        {name: _json_term(t) for name, t in zip(table.vars, row) if t is not None} for row in table.rows
+        {name: json_term(t) for name, t in zip(table.vars, row) if t is not None} for row in table.rows
     ]
     return json.dumps({"head": {"vars": table.vars}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1)
 
