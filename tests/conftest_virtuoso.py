@@ -1,11 +1,11 @@
 """Pytest plugin: session-scoped real Virtuoso servers (`virtuoso`, `virtuoso_small_cap`), started on first use."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import pytest
 
+from conftest import require
 from perfkg.store.remote import RemoteStore
 from perfkg.store.virtuoso import (INSTALL_HINT_EN, INSTALL_HINT_ZH, VirtuosoServer, find_isql, find_virtuoso)
 
@@ -22,12 +22,8 @@ class VirtuosoHandle:
 
 def _require_virtuoso() -> None:
     """Skip locally, fail on CI (CI=true), when Virtuoso is not installed."""
-    if find_virtuoso() and find_isql(find_virtuoso()):
-        return
-    message = f"未安装 Virtuoso；{INSTALL_HINT_ZH} / Virtuoso is not installed; {INSTALL_HINT_EN}"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    installed = bool(find_virtuoso() and find_isql(find_virtuoso()))
+    require(installed, f"未安装 Virtuoso；{INSTALL_HINT_ZH} / Virtuoso is not installed; {INSTALL_HINT_EN}")
 
 
 def _serve(**options):

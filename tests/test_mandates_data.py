@@ -425,7 +425,7 @@ def test_truth_notes_quote_the_seed(truth, seed_path):
 
 # ------------------------------------------------------------------------------------------------ owlready2
 def test_loads_in_owlready2_via_ntriples(graph, concepts):
-    owlready2 = pytest.importorskip("owlready2")
+    import owlready2  # a declared dependency: missing means a broken install, which fails rather than skips
     nt = graph.serialize(format="nt", encoding="utf-8")
     world = owlready2.World()
     onto = world.get_ontology("https://w3id.org/perfkg/mandate/")

@@ -19,6 +19,7 @@ from rdflib import RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib import namespace as _ns
 from rdflib.plugins.sparql import prepareQuery
 
+from conftest import require
 from perfkg.results import ResultTable
 from perfkg.store import remote
 from perfkg.store.remote import (BACKUP_PREFIX, STAGING_PREFIX, BindingError, LoadError, RemoteStore,
@@ -543,10 +544,10 @@ def test_server_stops_and_removes_its_directory(virtuoso):
 
 
 def _plugin():
-    for module in list(sys.modules.values()):
-        if (getattr(module, "__file__", None) or "").endswith("conftest_virtuoso.py"):
-            return module
-    pytest.skip("the conftest_virtuoso plugin is not registered")
+    plugins = [m for m in list(sys.modules.values())
+               if (getattr(m, "__file__", None) or "").endswith("conftest_virtuoso.py")]
+    require(bool(plugins), "the conftest_virtuoso plugin registered (run from the checkout's tests/)")
+    return plugins[0]
 
 
 def test_missing_virtuoso_skips_locally_and_fails_on_ci(monkeypatch):

@@ -95,10 +95,7 @@ def test_settings_are_applied_as_typed_literals():
 def test_mandate_linking_drives_r40():
     """With linking (issue 3), the seed's operating project 2 serves no mandate (rules.md R40); project 1 does."""
     require(BASES["seed"].is_file(), "the seed document")
-    try:
-        [report] = validate_documents([BASES["seed"]], workers=1, link=True)
-    except ImportError:
-        pytest.skip("mandate linking not available")
+    [report] = validate_documents([BASES["seed"]], workers=1, link=True)  # linking is part of perfkg: never skipped
     r40 = [f for f in report.findings if f.rule == "R40"]
     assert r40 and all(f.severity == "Info" for f in r40)
     projects = {f.project.position for f in r40 if f.project}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import require
 from shape_cases.approve import snapshot
 from shape_cases.harness import HERE
 from shape_cases.reports import base_reports
@@ -53,7 +54,6 @@ def test_planted_severities():
 @pytest.mark.parametrize("key", ["seed", "yunling-2023", "beihu-2024", "yunling-2024"])
 def test_full_report_matches_the_approved(key):
     reports = base_reports()
-    if key not in reports:
-        pytest.skip("the seed is not beside the checkout")
+    require(key in reports, "the seed document beside the checkout (../shared)")
     approved = (HERE / "approved" / f"{key}.tsv").read_text(encoding="utf-8")
     assert snapshot(reports[key]) == approved, f"run tests/shape_cases/approve.py and review the diff ({key})"
