@@ -1,0 +1,89 @@
+"""Chooses the reader for a file by its content first and its suffix second (a `.pdf` that is HTML is read as HTML)."""
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+from perfkg.errors import InputError
+from perfkg.parse.layout import Layout, too_large
+
+DOCUMENT_SUFFIXES = (".txt", ".text", ".pdf", ".xlsx", ".xlsm", ".xls", ".ods", ".docx", ".html", ".htm", ".shtml")
+MAX_BYTES = int(float(os.environ.get("PERFKG_MAX_INPUT_MB", "200")) * 1_000_000)
+_HTML = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|table|meta|title)\b",
+                   re.I | re.S)
+SUFFIX_KIND = {".txt": "text", ".text": "text", ".pdf": "pdf", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xlsx",
+               ".ods": "xlsx", ".docx": "docx", ".html": "html", ".htm": "html", ".shtml": "html"}
+KIND_NAMES = {"pdf": ("PDF", "PDF"), "xlsx": ("工作簿", "workbook"), "docx": ("Word 文件", "Word file"),
+              "html": ("网页", "web page"), "text": ("文本", "text")}
+
+
+def sniff(path: Path, head: bytes) -> str | None:
+    """What the bytes are, whatever the name says: pdf, docx, xlsx (also xls/ods), html, doc, or None."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = set(z.namelist())
+        except (zipfile.BadZipFile, OSError):
+            return "broken-zip"
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names or "content.xml" in names:
+            return "xlsx"
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: .xls, or an old .doc
+        return "xlsx" if path.suffix.lower() != ".doc" else "doc"
+    if _HTML.match(head[:2048]):
+        return "html"
+    return None
+
+
+def reader_for(kind: str) -> Callable[[str | Path], Layout]:
+    if kind == "pdf":
+        from perfkg.parse.read_pdf import read_pdf
+        return read_pdf
+    if kind == "xlsx":
+        from perfkg.parse.read_xlsx import read_xlsx
+        return read_xlsx
+    if kind == "docx":
+        from perfkg.parse.read_docx import read_docx
+        return read_docx
+    if kind == "html":
+        from perfkg.parse.read_html import read_html
+        return read_html
+    from perfkg.parse.read_text import read_text
+    return read_text
+
+
+def read_layout(path: str | Path, max_bytes: int | None = None) -> Layout:
+    """Read any supported file into the table model; InputError (bilingual, naming the file) when it cannot be."""
+    p = Path(path)
+    shown = str(path)
+    if not p.exists():
+        raise InputError(shown, None, "文件不存在", "file not found")
+    if p.is_dir():
+        raise InputError(shown, None, "这是一个目录，不是文件", "is a directory, not a file")
+    limit = MAX_BYTES if max_bytes is None else max_bytes
+    size = p.stat().st_size
+    if size > limit:
+        raise too_large(shown, size, limit)
+    with open(p, "rb") as f:
+        head = f.read(4096)
+    kind = sniff(p, head)
+    expected = SUFFIX_KIND.get(p.suffix.lower())
+    if kind == "doc":
+        raise InputError(shown, None, "旧版 Word（.doc）格式不支持：请另存为 DOCX 或 PDF",
+                         "old Word (.doc) format is not supported: save it as DOCX or PDF")
+    if kind in ("zip", "broken-zip"):
+        what_zh, what_en = KIND_NAMES.get(expected or "", ("文件", "file"))
+        raise InputError(shown, None, f"无法打开{what_zh}：压缩包损坏、被截断或不是 Office 文件",
+                         f"cannot open the {what_en}: the archive is corrupt, truncated or not an Office file")
+    if kind is None and expected in ("pdf", "xlsx", "docx"):
+        what_zh, what_en = KIND_NAMES[expected]
+        raise InputError(shown, None, f"文件名是{what_zh}，内容却不是（损坏、被截断或改了扩展名）",
+                         f"named as a {what_en}, but the content is not one (corrupt, truncated or renamed)")
+    return reader_for(kind or "text")(p)
