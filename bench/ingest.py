@@ -1,9 +1,12 @@
-"""Benchmark: documents per second ingested (parse + map to RDF [+ link]) against simply reading the files.
+"""Benchmark: ingest time per document, split into parse, map to RDF and link, against simply reading the files.
 
-Usage: python bench/ingest.py [--runs 1000] [--seed PATH] [--no-link]
-Reads the seed-sized documents (the real seed from ../shared when present, plus the bundled data/),
-ingests them round-robin `runs` times in one warm process and prints the ratio to the cost of
-reading and decoding the same files.
+Usage: python bench/ingest.py [--runs 1000] [--repeat 3] [--seed PATH] [--out bench/results/ingest.txt]
+
+Reads the seed-sized documents (the real seed from ../shared when present, plus the bundled data/) and, in one warm
+process, runs each stage `runs` times round-robin over them, `repeat` times; the median of the repeats is reported:
+  read bytes | read + decode lines (perfkg's reader) | parse only (parse_file) | map only (document_graph of an
+  already parsed document) | ingest without linking (parse + map) | ingest (parse + map + link, as `perfkg ingest`).
+Time per triple divides by the triples of the graph each stage builds (the unlinked graph for the map stage).
 """
 from __future__ import annotations
 
@@ -12,8 +15,12 @@ import statistics
 import time
 from pathlib import Path
 
+from run_record import Record
+
 from perfkg.ingest import ingest_file
+from perfkg.parse.document import parse_file
 from perfkg.parse.source import read_source
+from perfkg.rdf.mapping import document_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,34 +32,50 @@ def documents(seed: Path | None) -> list[Path]:
     return files
 
 
-def timed(fn, paths: list[Path], runs: int) -> float:
+def timed(fn, items: list, runs: int) -> float:
     start = time.perf_counter()
     for i in range(runs):
-        fn(paths[i % len(paths)])
+        fn(items[i % len(items)])
     return time.perf_counter() - start
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=1000)
     ap.add_argument("--seed", type=Path, default=ROOT.parent / "shared" / "seeds" / "000_38770c5ad42c6795.txt")
-    ap.add_argument("--no-link", action="store_true")
-    ap.add_argument("--repeat", type=int, default=3, help="repeat the whole measurement, report the median")
+    ap.add_argument("--repeat", type=int, default=3, help="repeat each measurement, report the median")
+    ap.add_argument("--out", type=Path, help="also write this raw output, with its provenance, to this file")
     args = ap.parse_args()
     paths = documents(args.seed)
-    link = not args.no_link
-    ingest_file(paths[0], link=link)  # warm caches (ontology, lexicons)
-    read = [timed(lambda p: Path(p).read_bytes(), paths, args.runs) for _ in range(args.repeat)]
-    decode = [timed(read_source, paths, args.runs) for _ in range(args.repeat)]
-    full = [timed(lambda p: ingest_file(p, link=link), paths, args.runs) for _ in range(args.repeat)]
-    r, d, f = (statistics.median(x) for x in (read, decode, full))
-    triples = sum(len(ingest_file(p, link=link).graph) for p in paths) / len(paths)
-    print(f"documents: {len(paths)} files round-robin, {args.runs} runs, mean {triples:.0f} triples/document, "
-          f"linking {'on' if link else 'off'}")
-    print(f"read bytes only      : {args.runs / r:12,.0f} docs/s")
-    print(f"read + decode lines  : {args.runs / d:12,.0f} docs/s")
-    print(f"ingest (parse+RDF)   : {args.runs / f:12,.1f} docs/s  ({1000 * f / args.runs:.2f} ms/doc)")
-    print(f"ratio ingest / read+decode: {f / d:,.0f}x slower; ingest / read bytes: {f / r:,.0f}x")
+    parsed = [parse_file(p) for p in paths]
+    ingest_file(paths[0], link=True)  # warm caches (ontology, lexicons)
+    stages = {
+        "read bytes only": (lambda p: Path(p).read_bytes(), paths),
+        "read + decode lines": (read_source, paths),
+        "parse only": (parse_file, paths),
+        "map only (RDF graph)": (document_graph, parsed),
+        "ingest, no linking": (lambda p: ingest_file(p, link=False), paths),
+        "ingest (parse+map+link)": (lambda p: ingest_file(p, link=True), paths),
+    }
+    mapped = sum(len(document_graph(d)[1]) for d in parsed) / len(parsed)
+    linked = sum(len(ingest_file(p, link=True).graph) for p in paths) / len(paths)
+    triples = {"map only (RDF graph)": mapped, "ingest, no linking": mapped, "ingest (parse+map+link)": linked}
+
+    with Record(args.out, "bench/ingest.py: ingest time per document, by stage") as record:
+        record.line(f"documents: {', '.join(p.name for p in paths)} ({len(paths)} files round-robin), "
+                    f"{args.runs} runs per stage, median of {args.repeat}; mean {mapped:.0f} triples/document "
+                    f"unlinked, {linked:.0f} linked")
+        record.line(f"{'stage':26} {'docs/s':>12} {'ms/doc':>9} {'µs/triple':>10}")
+        seconds = {}
+        for name, (fn, items) in stages.items():
+            seconds[name] = statistics.median(timed(fn, items, args.runs) for _ in range(args.repeat))
+            per_doc = seconds[name] / args.runs
+            per_triple = f"{per_doc / triples[name] * 1e6:10.2f}" if name in triples else f"{'':10}"
+            record.line(f"{name:26} {1 / per_doc:12,.1f} {per_doc * 1000:9.3f} {per_triple}")
+        full, decode, read = (seconds[k] for k in ("ingest (parse+map+link)", "read + decode lines", "read bytes only"))
+        link = (full - seconds["ingest, no linking"]) / args.runs
+        record.line(f"linking alone (ingest - ingest without linking): {link * 1000:.2f} ms/doc")
+        record.line(f"ratio ingest / read+decode: {full / decode:,.0f}x; ingest / read bytes: {full / read:,.0f}x")
 
 
 if __name__ == "__main__":

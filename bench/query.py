@@ -2,7 +2,7 @@
 and a real Virtuoso server, in the same run — load time, per-query time (warm, median) and peak memory.
 
 Usage: python bench/query.py [--sizes 100000 1000000] [--repeat 3] [--rdflib-repeat 1] [--rdflib-cap 120]
-                             [--engines ...]
+                             [--engines ...] [--out bench/results/query-100k.md]
 
 Each engine runs in a subprocess of its own so its peak memory (ru_maxrss; for Virtuoso the server's VmHWM) is its
 own. The corpus is synthetic but shaped like real documents (bench/synthetic.py: real parsed documents cloned into
@@ -191,27 +191,34 @@ def main() -> None:
     ap.add_argument("--engines", nargs="+", default=["oxigraph", "rdflib", "virtuoso"])
     ap.add_argument("--worker")
     ap.add_argument("--corpus", type=Path)
+    ap.add_argument("--out", type=Path, help="also write this raw output, with its provenance, to this file")
     args = ap.parse_args()
     if args.worker:
         print(json.dumps(worker(args.worker, args.corpus, args.repeat, args.rdflib_cap)))
         return
+    from run_record import Record
     from synthetic import write_nquads
 
-    with tempfile.TemporaryDirectory() as d:
+    title = f"bench/query.py: the query library on {', '.join(args.engines)}"
+    with Record(args.out, title) as record, tempfile.TemporaryDirectory() as d:
+        record.line(f"warm medians of {args.repeat} runs (rdflib: {args.rdflib_repeat} run, capped at "
+                    f"{args.rdflib_cap:g} s per query; a capped query counts as the cap: its speed-up is a lower bound)")
         for size in args.sizes:
             corpus = Path(d) / f"corpus-{size}.nq"
             start = time.perf_counter()
             docs, triples = write_nquads(size, corpus, link=True)
-            print(f"corpus: {docs} documents, {triples:,} triples, generated in {time.perf_counter() - start:.1f} s",
-                  file=sys.stderr)
+            record.line(f"corpus: {docs} documents, {triples:,} triples, generated in "
+                        f"{time.perf_counter() - start:.1f} s")
             results = {}
             for engine in args.engines:
                 print(f"  {engine} …", file=sys.stderr)
                 repeat = args.rdflib_repeat if engine == "rdflib" else args.repeat
                 outcome = run_engine(engine, corpus, repeat, args.rdflib_cap)
-                if outcome is not None:
+                if outcome is None:
+                    record.line(f"{engine}: FAILED (its error is on stderr); left out of the table")
+                else:
                     results[engine] = outcome
-            print(report(size, docs, triples, results), flush=True)
+            record.line(report(size, docs, triples, results))
 
 
 if __name__ == "__main__":

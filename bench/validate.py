@@ -1,6 +1,7 @@
 """Benchmark: validating N seed-sized documents one by one in parallel vs one pySHACL run over the merged graph.
 
 Usage: python bench/validate.py [--docs 1000] [--workers 2] [--warm-runs 30] [--seed PATH] [--skip-merged]
+                                [--out bench/results/validate-N.txt]
 
 1. Makes N distinct documents from the seed (or data/yunling-kexie-2024.txt when the seed is absent): same text,
    its own unit code and project codes, so every document has its own IRIs. Each is ingested (no mandate linking)
@@ -27,6 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+
+from run_record import Record  # noqa: E402
 
 from rdflib import Graph  # noqa: E402
 from rdflib.namespace import SH  # noqa: E402
@@ -130,35 +133,41 @@ def main() -> None:
     ap.add_argument("--warm-runs", type=int, default=30)
     ap.add_argument("--seed", type=Path, default=SEED)
     ap.add_argument("--skip-merged", action="store_true", help="only the per-document pipeline and the warm figure")
+    ap.add_argument("--out", type=Path, help="also write this raw output, with its provenance, to this file")
     args = ap.parse_args()
+    with Record(args.out, f"bench/validate.py: {args.docs} documents, per document vs merged") as record:
+        run(args, record.line)
+
+
+def run(args, say) -> None:
 
     path, *_ = template(args.seed)
     load = lambda: "/".join(f"{x:.1f}" for x in os.getloadavg())  # noqa: E731
-    print(f"template: {path.name}; machine: {os.cpu_count()} CPUs; workers: {args.workers}; load {load()}")
+    say(f"template: {path.name}; machine: {os.cpu_count()} CPUs; workers: {args.workers}; load {load()}")
     w_only, w_only_cpu, w_full, w_full_cpu, w_triples = warm(path, args.warm_runs)
-    print(f"one submission, warm process ({w_triples} triples), median of {args.warm_runs}: "
+    say(f"one submission, warm process ({w_triples} triples), median of {args.warm_runs}: "
           f"validate {w_only * 1000:.0f} ms wall / {w_only_cpu * 1000:.0f} ms CPU; "
           f"ingest + validate {w_full * 1000:.0f} ms wall / {w_full_cpu * 1000:.0f} ms CPU")
 
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         files, triples = make_documents(args.docs, Path(tmp), args.seed)
-        print(f"made {len(files)} documents, {triples:,} triples, in {time.perf_counter() - t:.1f} s")
+        say(f"made {len(files)} documents, {triples:,} triples, in {time.perf_counter() - t:.1f} s")
         seconds, cpu, ours = per_document(files, args.workers)
-        print(f"perfkg per document, {args.workers} processes: {seconds:.1f} s wall, {cpu:.1f} s CPU "
+        say(f"perfkg per document, {args.workers} processes: {seconds:.1f} s wall, {cpu:.1f} s CPU "
               f"({seconds / len(files) * 1000:.0f} ms/document wall), {sum(ours.values()):,} results; load {load()}")
         if args.skip_merged:
             return
         parse_seconds, merged_seconds, merged_cpu, merged_triples, theirs = merged(files)
-        print(f"pySHACL over the merged graph ({merged_triples:,} triples): {merged_seconds:.1f} s wall, "
+        say(f"pySHACL over the merged graph ({merged_triples:,} triples): {merged_seconds:.1f} s wall, "
               f"{merged_cpu:.1f} s CPU (+ {parse_seconds:.1f} s parsing), {sum(theirs.values()):,} results; "
               f"load {load()}")
         if ours != theirs:
             missing, extra = theirs - ours, ours - theirs
-            print("DIFFERENT FINDINGS", "only merged:", list(missing.items())[:5], "only per-document:",
-                  list(extra.items())[:5])
+            say(f"DIFFERENT FINDINGS only merged: {list(missing.items())[:5]} "
+                f"only per-document: {list(extra.items())[:5]}")
             raise SystemExit(1)
-        print(f"identical findings; speed-up {merged_seconds / seconds:.1f}x wall "
+        say(f"identical findings; speed-up {merged_seconds / seconds:.1f}x wall "
               f"({(merged_seconds + parse_seconds) / seconds:.1f}x counting the merged parse), "
               f"{merged_cpu / cpu:.1f}x in CPU time")
 
