@@ -1,42 +1,83 @@
-"""`perfkg serve` over real HTTP on 127.0.0.1: SPARQLWrapper and urllib as clients, no mocks of the server."""
+"""`perfkg serve` over real HTTP on 127.0.0.1: a real uvicorn subprocess; SPARQLWrapper and urllib as clients."""
 from __future__ import annotations
 
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from pathlib import Path
 
 import psutil
 import pytest
 from rdflib import Graph
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, TURTLE, URLENCODED, XML, SPARQLWrapper
 
-from perfkg.serve import make_server, negotiate, RESULT_OFFERS
+from perfkg.web.sparql import RESULT_OFFERS, negotiate
 from perfkg.store.embedded import EmbeddedStore, StoreError
 from test_embedded_store import DOC1, DOC2, EX, RUNAWAY, document
 
 MAX_ROWS = 50
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+LIBRARY = """# title@zh: 项目清单
+# title@en: Projects
+# description: One row per project
+# columns: code
+SELECT ?code { ?p <http://example.org/perfkg/code> ?code }
+"""
 
 
-@dataclass
-class FakeQuery:
-    name: str
-    title_zh: str
-    title_en: str
-    description: str
-    parameters: tuple
-    columns: tuple
-    text: str
+class Served:
+    """A `perfkg serve` subprocess on a free loopback port: .url, .path, .process, and .app.pool.pids() (its live
+    query workers, read from the process tree)."""
 
+    def __init__(self, path: Path, *flags: str):
+        self.path = path
+        self.log: list[str] = []
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "perfkg", "serve", "--store", str(path), "--port", "0", *flags],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            env=dict(os.environ, PYTHONIOENCODING="utf-8"))
+        self._started = threading.Event()
+        threading.Thread(target=self._drain, daemon=True).start()
+        self._started.wait(60)
+        lines = [line for line in self.log if "endpoint running: " in line]
+        if not lines:
+            self.stop()
+            raise AssertionError("perfkg serve did not start:\n" + "".join(self.log))
+        self.url = lines[0].split("endpoint running: ")[1].split()[0].removesuffix("/sparql")
+        self.app = self.pool = self
 
-LIBRARY = [FakeQuery("projects", "项目清单", "Projects", "One row per project", (), ("code",),
-                     "SELECT ?code { ?p <http://example.org/perfkg/code> ?code }")]
+    def _drain(self) -> None:
+        for line in self.process.stderr:
+            self.log.append(line)
+            if "endpoint running: " in line:
+                self._started.set()
+        self._started.set()  # exited
+
+    def pids(self) -> list[int]:
+        live = []
+        for child in psutil.Process(self.process.pid).children():
+            try:
+                if "perfkg.web.worker" in " ".join(child.cmdline()) and child.status() != psutil.STATUS_ZOMBIE:
+                    live.append(child.pid)
+            except psutil.NoSuchProcess:
+                pass
+        return live
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
 
 
 @pytest.fixture(scope="module")
@@ -45,15 +86,11 @@ def server(tmp_path_factory):
     with EmbeddedStore(path) as st:
         st.replace_graph(DOC1, document("qhd", 250))  # 2,002 triples
         st.replace_graph(DOC2, document("bj", 10, "北京科协"))
-    srv = make_server(path, port=0, timeout=2, max_rows=MAX_ROWS, workers=2, query_library=lambda: LIBRARY)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    srv.url = f"http://127.0.0.1:{srv.server_address[1]}"
-    srv.path = path
+    library = tmp_path_factory.mktemp("library")
+    (library / "projects.rq").write_text(LIBRARY, encoding="utf-8")
+    srv = Served(path, "--timeout", "2", "--max-rows", str(MAX_ROWS), "--workers", "2", "--queries", str(library))
     yield srv
-    srv.shutdown()
-    srv.server_close()
-    srv.app.close()
+    srv.stop()
 
 
 def call(url, *, query=None, accept=None, data=None, ctype=None, method=None, length=None, **params):
@@ -266,7 +303,7 @@ def test_query_library_and_home_page(server):
         status, headers, body = call(server.url + path)
         assert status == 200 and headers["Content-Type"].startswith("application/json")
         (entry,) = json.loads(body)["queries"]
-        assert entry["name"] == "projects" and entry["title_zh"] == "项目清单" and entry["text"].startswith("SELECT")
+        assert entry["name"] == "projects" and entry["title"]["zh"] == "项目清单" and "SELECT ?code" in entry["text"]
     status, headers, body = call(server.url + "/")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     assert "只读" in body and "read-only" in body and "项目清单" in body

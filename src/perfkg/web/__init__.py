@@ -1,0 +1,1 @@
+"""perfkg's web application (Starlette on uvicorn): the SPARQL endpoint, the query library, the workbench pages."""

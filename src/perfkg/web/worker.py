@@ -1,0 +1,449 @@
+"""Query worker processes: no network, capped memory, answers serialised and capped in bytes, then spooled to disk.
+
+A worker is a plain child process (`python -c …`) holding the store open read-only. At start it installs a
+seccomp filter that makes socket(2) fail for every family but AF_UNIX, so the engine cannot reach the network
+whatever the query says (pyoxigraph 0.5 has no option to turn SERVICE off: `Store.query` takes no service
+handler, and Oxigraph's HTTP client is built in), and sets RLIMIT_AS, so a query that needs more memory fails in
+the worker (Rust aborts, Python raises MemoryError) instead of taking the machine. Each answer is serialised in the
+worker, cut at max_rows and max_bytes, and written to a file the server streams to the client: the server
+process never holds an answer, and a slow client never holds a worker.
+"""
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import re
+import resource
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from rdflib import Graph, Variable
+from rdflib.query import Result
+
+from perfkg.errors import PerfkgError
+from perfkg.results import ResultTable, term_to_json, to_csv, to_tsv
+
+READY, OK = "ready", "ok"
+# Reply kinds a query can end with besides OK, mapped to HTTP statuses by the endpoint.
+REFUSED, SYNTAX, MEMORY, UNACCEPTABLE, FAILED = "refused", "syntax", "memory", "unacceptable", "failed"
+
+
+@dataclass
+class Job:
+    """One query for a worker (picklable). result_format/graph_format: the negotiated key for each answer kind
+    (None when the client accepts none of that kind)."""
+
+    sparql: str
+    default_graphs: list[str] | None
+    named_graphs: list[str] | None
+    result_format: str | None
+    graph_format: str | None
+    max_rows: int
+    max_bytes: int
+    spool: str  # file the worker writes the serialised answer to
+
+
+# -- refusing what a read-only endpoint must not run --------------------------------------------------
+
+
+@lru_cache(maxsize=1024)
+def verdict(sparql: str) -> tuple[str, str, str] | None:
+    """(REFUSED | SYNTAX, zh, en) for updates, SERVICE anywhere, or malformed text (rdflib's parser); else None."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        tree = parseQuery(sparql)
+        translateQuery(tree)
+    except Exception as e:  # noqa: BLE001 — pyparsing and algebra errors alike
+        if _is_update(sparql):
+            return (REFUSED, "此端点只读：不接受 SPARQL 更新（INSERT/DELETE/LOAD/CLEAR/DROP…）",
+                    "this endpoint is read-only: SPARQL Update (INSERT/DELETE/LOAD/CLEAR/DROP…) is refused")
+        return (SYNTAX, f"SPARQL 查询无法解析：{e}", f"the SPARQL query does not parse: {e}")
+    # The whole parse tree, expressions included (EXISTS/NOT EXISTS in FILTER, BIND, ORDER BY, HAVING, sub-SELECT).
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                return (REFUSED, "此端点不执行联邦查询（SERVICE）", "this endpoint does not run federated queries (SERVICE)")
+            stack.extend(node.values())
+        elif isinstance(node, (ParseResults, list, tuple)):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+    return None
+
+
+def _is_update(sparql: str) -> bool:
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parseUpdate(sparql)
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+# -- the worker's own confinement ---------------------------------------------------------------------
+
+_AUDIT_ARCH = {"x86_64": (0xC000003E, 41), "aarch64": (0xC00000B7, 198)}  # (AUDIT_ARCH_*, __NR_socket)
+
+
+def forbid_network() -> None:
+    """Make socket(2) fail with EACCES for every address family but AF_UNIX, for this process and its threads."""
+    machine = os.uname().machine
+    if sys.platform != "linux" or machine not in _AUDIT_ARCH:
+        raise PerfkgError(f"查询工作进程无法禁止网络访问（需要 Linux x86_64/aarch64 的 seccomp，当前 {sys.platform} {machine}）",
+                          f"the query worker cannot forbid network access (needs seccomp on Linux x86_64/aarch64, "
+                          f"this is {sys.platform} {machine})")
+    arch, nr_socket = _AUDIT_ARCH[machine]
+    ld, jeq, ret = 0x20, 0x15, 0x06  # BPF_LD|BPF_W|BPF_ABS, BPF_JMP|BPF_JEQ|BPF_K, BPF_RET|BPF_K
+    allow, deny, kill = 0x7FFF0000, 0x00050000 | 13, 0x80000000  # SECCOMP_RET_ALLOW, _ERRNO(EACCES), _KILL_PROCESS
+
+    def op(code, jt, jf, k):
+        return struct.pack("HBBI", code, jt, jf, k)
+
+    program = [op(ld, 0, 0, 4), op(jeq, 1, 0, arch), op(ret, 0, 0, kill),  # seccomp_data.arch
+               op(ld, 0, 0, 0), op(jeq, 1, 0, nr_socket), op(ret, 0, 0, allow),  # .nr
+               op(ld, 0, 0, 16), op(jeq, 0, 1, socket.AF_UNIX), op(ret, 0, 0, allow),  # .args[0]: the family
+               op(ret, 0, 0, deny)]
+    code = ctypes.create_string_buffer(b"".join(program))
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    fprog = SockFprog(len(program), ctypes.addressof(code))
+    if libc.prctl(38, 1, 0, 0, 0) != 0 or libc.prctl(22, 2, ctypes.byref(fprog), 0, 0) != 0:  # NO_NEW_PRIVS, SECCOMP
+        err = os.strerror(ctypes.get_errno())
+        raise PerfkgError(f"查询工作进程无法安装 seccomp 网络禁令：{err}",
+                          f"the query worker cannot install its seccomp network ban: {err}")
+
+
+def limit_memory(memory_mb: int) -> None:
+    limit = memory_mb << 20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+# -- answers: serialised with rdflib's and the results module's writers, cut to fit --------------------
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> tuple[str, int]:
+    """Characters XML 1.0 cannot carry at all become U+FFFD (counted); CR becomes &#13; (kept, not normalised)."""
+    text, replaced = _NOT_XML.subn("\ufffd", text)
+    return text.replace("\r", "&#13;"), replaced
+
+
+def _select_body(table: ResultTable, fmt: str, cut: str | None, job: Job) -> tuple[str, int]:
+    if fmt == "json":
+        doc = {"head": {"vars": table.vars}, "results": {"bindings": [
+            {v: term_to_json(t) for v, t in zip(table.vars, row) if t is not None} for row in table.rows]}}
+        if cut:
+            doc["perfkg"] = {"truncated": True, "cut_by": cut, "max_rows": job.max_rows, "max_bytes": job.max_bytes}
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")), 0
+    if fmt == "xml":
+        result = Result("SELECT")
+        result.vars = [Variable(v) for v in table.vars]
+        result.bindings = [{Variable(v): t for v, t in zip(table.vars, row) if t is not None} for row in table.rows]
+        text = result.serialize(format="xml", encoding="utf-8").decode("utf-8")
+        if cut:
+            text = text.replace("</head>", '<link href="urn:perfkg:truncated"/></head>', 1)
+        return xml_safe(text)
+    return (to_csv if fmt == "csv" else to_tsv)(table), 0
+
+
+def _ask_body(value: bool, fmt: str) -> tuple[str, int]:
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}), 0
+    if fmt == "xml":
+        result = Result("ASK")
+        result.askAnswer = value
+        return result.serialize(format="xml", encoding="utf-8").decode("utf-8"), 0
+    word = "true" if value else "false"  # W3C CSV/TSV define no boolean form; this is the common convention
+    return (f"_askResult\r\n{word}\r\n" if fmt == "csv" else f"?_askResult\n{word}\n"), 0
+
+
+def _graph_body(triples: list, fmt: str, cut: str | None, job: Job) -> tuple[str, int]:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    text = graph.serialize(format={"turtle": "turtle", "nt": "nt", "rdfxml": "xml", "jsonld": "json-ld"}[fmt])
+    if fmt == "rdfxml":
+        return xml_safe(text)
+    if cut and fmt in ("turtle", "nt"):
+        limit = f"{job.max_rows} triples" if cut == "rows" else f"{job.max_bytes} bytes"
+        text = f"# perfkg: truncated at {limit} / 结果已截断\n" + text
+    return text, 0
+
+
+def _lexical_size(row) -> int:
+    return sum(len(str(t)) for t in row if t is not None)
+
+
+def render(value, job: Job) -> tuple[bytes, dict]:
+    """The answer's bytes and what the endpoint needs to know about them (kind, format, cut, replaced)."""
+    if isinstance(value, bool):
+        kind, fmt = "ask", job.result_format
+    elif isinstance(value, ResultTable):
+        kind, fmt, rows = "select", job.result_format, list(value.rows)
+    else:
+        kind, fmt, rows = "graph", job.graph_format, list(value)
+    if fmt is None:
+        return b"", {"kind": kind}
+    if kind == "ask":
+        text, replaced = _ask_body(value, fmt)
+        return text.encode("utf-8"), {"kind": kind, "format": fmt, "cut": None, "replaced": replaced}
+    cut = "rows" if getattr(value, "truncated", False) else None
+    total = 0  # characters <= UTF-8 bytes: a first cut that never drops a row that could fit
+    for i, row in enumerate(rows):
+        total += _lexical_size(row)
+        if total > job.max_bytes:
+            rows, cut = rows[:i], "bytes"
+            break
+
+    def body(rows, cut):
+        if kind == "select":
+            text, replaced = _select_body(ResultTable(value.vars, rows, bool(cut)), fmt, cut, job)
+        else:
+            text, replaced = _graph_body(rows, fmt, cut, job)
+        return text.encode("utf-8"), replaced
+
+    data, replaced = body(rows, cut)
+    while len(data) > job.max_bytes and rows:  # markup counts too: shrink in proportion until it fits
+        keep = min(len(rows) - 1, int(len(rows) * job.max_bytes / len(data) * 0.95))
+        rows, cut = rows[:max(keep, 0)], "bytes"
+        data, replaced = body(rows, cut)
+    return data, {"kind": kind, "format": fmt, "cut": cut, "replaced": replaced, "rows": len(rows)}
+
+
+# -- the worker process ---------------------------------------------------------------------------------
+
+
+def answer(store, job: Job) -> tuple:
+    """Run one job on an open EmbeddedStore; the reply tuple for the server."""
+    from perfkg.store.embedded import QuerySyntaxError
+
+    try:
+        refusal = verdict(job.sparql)
+        if refusal is not None:
+            return refusal
+        value = store.query(job.sparql, union_default_graph=job.default_graphs is None,
+                            default_graphs=job.default_graphs, named_graphs=job.named_graphs, max_rows=job.max_rows)
+        data, meta = render(value, job)
+        if "format" not in meta:
+            return (UNACCEPTABLE, meta["kind"])
+        with open(job.spool, "wb") as out:
+            out.write(data)
+        return (OK, dict(meta, size=len(data)))
+    except MemoryError:
+        return (MEMORY,)
+    except QuerySyntaxError as e:
+        return (SYNTAX, e.message_zh, e.message_en)
+    except PerfkgError as e:
+        return (FAILED, e.message_zh, e.message_en)
+    except Exception as e:  # noqa: BLE001 — any failure becomes a bilingual reply, never a dead worker
+        return (FAILED, f"查询失败：{e}", f"query failed: {e}")
+
+
+def main() -> None:
+    """Entry point of a worker: `python -c "…main()" FD STORE MEMORY_MB`."""
+    from perfkg.store.embedded import EmbeddedStore
+
+    conn, path, memory_mb = Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3])
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's business
+    parent = os.getppid()
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+    try:
+        forbid_network()
+        limit_memory(memory_mb)
+        store = EmbeddedStore(path, read_only=True, lock=False)
+        verdict("ASK {}")  # warm up: rdflib builds its grammar once
+    except PerfkgError as e:
+        conn.send((FAILED, e.message_zh, e.message_en))
+        return
+    except MemoryError:
+        conn.send((MEMORY,))
+        return
+    conn.send((READY, os.getpid()))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        conn.send(answer(store, job))
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker must not outlive the server, even in the middle of a query (pyoxigraph releases the GIL)."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+class Worker:
+    """The server's handle on one worker process; every call but `reply` blocks (spawn it in a thread)."""
+
+    def __init__(self, store_path: str | Path, memory_mb: int, *, startup_timeout: float = 60.0):
+        mine, theirs = socket.socketpair()
+        args = [sys.executable, "-c", "from perfkg.web.worker import main; main()",
+                str(theirs.fileno()), str(store_path), str(memory_mb)]
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p), MALLOC_ARENA_MAX="2")
+        self._process = subprocess.Popen(args, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env)
+        theirs.close()
+        self._conn = Connection(mine.detach())
+        reply = self._conn.recv() if self._conn.poll(startup_timeout) else None
+        if reply is None or reply[0] != READY:
+            self.kill()
+            if reply is not None and reply[0] == FAILED:
+                raise PerfkgError(reply[1], reply[2])
+            raise PerfkgError(f"查询工作进程无法启动（内存上限 {memory_mb} MiB 太小？见服务器日志）",
+                              f"a query worker could not start (memory cap {memory_mb} MiB too small? "
+                              "see the server log)")
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    @property
+    def alive(self) -> bool:
+        return self._process.poll() is None and not self._conn.closed
+
+    def send(self, job: Job) -> None:
+        self._conn.send(job)
+
+    async def reply(self, timeout: float):
+        """The worker's reply, or None when it died; asyncio.TimeoutError when it overran (the caller kills it)."""
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        readable = loop.create_future()
+        fd = self._conn.fileno()
+        loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
+        try:
+            await asyncio.wait_for(readable, timeout)
+        finally:
+            loop.remove_reader(fd)
+        try:
+            return self._conn.recv()  # a small tuple: the answer itself is in the spool file
+        except (EOFError, OSError):
+            self._process.wait(10)
+            return None
+
+    def died_of_memory(self) -> bool:
+        """Whether a dead worker was stopped by its memory cap (Rust aborts on a failed allocation)."""
+        return self._process.poll() in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, -signal.SIGKILL)
+
+    def kill(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait(10)
+        self._conn.close()
+
+    def close(self) -> None:
+        try:
+            self._conn.send(None)
+            self._process.wait(2)
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            pass
+        self.kill()
+
+
+class EndpointBusy(PerfkgError):
+    """No worker became free in time, or the waiting line is full."""
+
+
+class WorkerPool:
+    """Warm workers shared by the requests of one event loop, with a bounded line of waiting queries.
+
+    A worker that overran, was cancelled or died is killed and replaced in the background; the others keep
+    serving meanwhile.
+    """
+
+    def __init__(self, store_path: str | Path, workers: int, memory_mb: int, queue: int):
+        import asyncio
+
+        self.store_path, self.memory_mb, self.queue = Path(store_path), memory_mb, queue
+        self._idle: asyncio.Queue[Worker] = asyncio.Queue()
+        self._all: list[Worker] = []
+        self._waiting = 0
+        self._closed = False
+        try:
+            for _ in range(workers):
+                self._adopt(Worker(self.store_path, memory_mb))
+        except PerfkgError:
+            self.close()
+            raise
+
+    def _adopt(self, worker: Worker) -> None:
+        if self._closed:
+            worker.close()
+            return
+        self._all = [w for w in self._all if w.alive] + [worker]
+        self._idle.put_nowait(worker)
+
+    def pids(self) -> list[int]:
+        return [w.pid for w in self._all if w.alive]
+
+    async def acquire(self, timeout: float) -> Worker:
+        import asyncio
+
+        if self._idle.empty() and self._waiting >= self.queue:
+            raise EndpointBusy(f"查询排队已满（{self.queue} 个在等待），请稍后重试",
+                               f"the query queue is full ({self.queue} waiting); retry later")
+        self._waiting += 1
+        try:
+            return await asyncio.wait_for(self._idle.get(), timeout)
+        except asyncio.TimeoutError:
+            raise EndpointBusy(f"所有查询工作进程在 {timeout:g} 秒内都忙，请稍后重试",
+                               f"every query worker stayed busy for {timeout:g} s; retry later") from None
+        finally:
+            self._waiting -= 1
+
+    def release(self, worker: Worker) -> None:
+        if worker.alive and not self._closed:
+            self._idle.put_nowait(worker)
+        else:
+            self.replace(worker)
+
+    def replace(self, worker: Worker) -> None:
+        """Kill a worker and start its successor in a thread (the event loop keeps serving)."""
+        import asyncio
+        import logging
+
+        worker.kill()
+        if self._closed:
+            return
+
+        def spawn():
+            try:
+                return Worker(self.store_path, self.memory_mb)
+            except PerfkgError as e:
+                logging.getLogger("perfkg.serve").error("cannot restart a query worker: %s", e.describe())
+                return None
+
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(None, spawn)
+        future.add_done_callback(lambda f: f.result() is not None and self._adopt(f.result()))
+
+    def close(self) -> None:
+        self._closed = True
+        workers, self._all = self._all, []
+        for worker in workers:
+            worker.close()
