@@ -136,6 +136,11 @@ class PERFKG(DefinedNamespace):
     score: URIRef  # score
     sha256: URIRef  # SHA-256 digest
     sourceFileName: URIRef  # source file name
+    sourceLocation: URIRef  # source location
+    sourcePage: URIRef  # source page
+    sourceRow: URIRef  # source row
+    sourceSheet: URIRef  # source sheet
+    sourceTable: URIRef  # source table
     targetDate: URIRef  # target date
     targetUnit: URIRef  # target unit
     targetValue: URIRef  # target value

@@ -136,6 +136,7 @@ class Layout:
     notices: list[Notice] = field(default_factory=list)
     encoding: str | None = None  # text files only
     source_lines: list[str] | None = None  # text files: the decoded lines, kept exactly
+    source: object | None = None  # text files: the decoded SourceText (parse/source.py) the interpreter reads
     pages: int | None = None  # PDF
 
     def stream(self) -> list[StreamLine]:

@@ -11,7 +11,7 @@ def read_text(path: str | Path) -> Layout:
     """Decode a text file (parse/source.py) and split it into blocks (lines) and tables (runs of tabbed lines)."""
     source = read_source(path)
     layout = Layout(str(path), source.name, "text", source.sha256, encoding=source.encoding,
-                    source_lines=source.lines)
+                    source_lines=source.lines, source=source)
     run: list[tuple[int, str]] = []
 
     def close_table() -> None:

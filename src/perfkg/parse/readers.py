@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from perfkg.errors import InputError
+from perfkg.model import BudgetDocument
 from perfkg.parse.layout import Layout, too_large
 
 DOCUMENT_SUFFIXES = (".txt", ".text", ".pdf", ".xlsx", ".xlsm", ".xls", ".ods", ".docx", ".html", ".htm", ".shtml")
@@ -87,3 +88,38 @@ def read_layout(path: str | Path, max_bytes: int | None = None) -> Layout:
         raise InputError(shown, None, f"文件名是{what_zh}，内容却不是（损坏、被截断或改了扩展名）",
                          f"named as a {what_en}, but the content is not one (corrupt, truncated or renamed)")
     return reader_for(kind or "text")(p)
+
+
+def _reading_order(layout: Layout):
+    """The layout as the SourceText the interpreter reads: one line per block or table row, numbered in order."""
+    from perfkg.parse.source import SourceText
+
+    if layout.source is not None:  # a text file: its own decoded lines, exactly as before
+        return layout.source
+    return SourceText(Path(layout.path), layout.name, None, layout.sha256, layout.lines())
+
+
+def interpret(layout: Layout) -> BudgetDocument:
+    """The Hebei template interpreted once, from the layout of any container (parse/document.py).
+
+    For a table container the interpreter's "line N" is line N of the reading order; an error it raises is
+    re-worded with the place in the file (page/sheet/table/row) instead.
+    """
+    from perfkg.parse.document import parse_document
+
+    try:
+        return parse_document(_reading_order(layout))
+    except InputError as e:
+        if layout.source is not None or e.line is None:
+            raise
+        where = layout.locations().get(e.line)
+        if where is None:
+            raise
+        raise InputError(layout.path, None, f"{where.describe('zh')}：{e.reason_zh}",
+                         f"{where.describe('en')}: {e.reason_en}") from None
+
+
+def read_document(path: str | Path) -> tuple[BudgetDocument, Layout]:
+    """Read any supported file and interpret it; InputError (bilingual, naming file and place) when it cannot be."""
+    layout = read_layout(path)
+    return interpret(layout), layout
