@@ -1,0 +1,89 @@
+"""Result tables as people read them: labels instead of IRIs, local links, numbers right-aligned and sortable."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import quote, unquote
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from perfkg.results import ResultTable, term_to_json
+
+BASE = "https://w3id.org/perfkg/"
+LOCAL_KINDS = ("id", "mandate", "category", "basis")  # https://w3id.org/perfkg/KIND/… is served at /KIND/…
+NUMERIC = {XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.int, XSD.long, XSD.nonNegativeInteger,
+           XSD.positiveInteger, XSD.short}
+PREFIXES = {
+    "perfkg": "https://w3id.org/perfkg/ontology#", "mandate": BASE + "mandate/", "cat": BASE + "category/",
+    "basis": BASE + "basis/", "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "org": "http://www.w3.org/ns/org#", "prov": "http://www.w3.org/ns/prov#", "dcterms": "http://purl.org/dc/terms/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#", "owl": "http://www.w3.org/2002/07/owl#",
+}
+
+
+def local_path(iri: str) -> str | None:
+    """The workbench path of a perfkg IRI (https://w3id.org/perfkg/id/X -> /id/X), None for others."""
+    if iri.startswith(BASE):
+        kind = iri[len(BASE):].split("/", 1)[0]
+        if kind in LOCAL_KINDS:
+            return "/" + iri[len(BASE):]
+    return None
+
+
+def iri_for_path(kind: str, raw_path: str) -> str:
+    """The IRI a request path names; each segment re-quoted the way rdf/iris.py mints them."""
+    segments = [quote(unquote(seg), safe="") for seg in raw_path.split("/")]
+    return BASE + kind + "/" + "/".join(segments)
+
+
+def short(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and "/" not in iri[len(ns):]:
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+@dataclass
+class Cell:
+    text: str
+    href: str | None = None
+    sort: str | None = None
+    numeric: bool = False
+    title: str | None = None
+
+
+def cell(term: Node | None, labels: dict[str, str]) -> Cell:
+    if term is None:
+        return Cell("")
+    if isinstance(term, URIRef):
+        iri = str(term)
+        return Cell(labels.get(iri) or unquote(short(iri)), local_path(iri), title=iri)
+    if isinstance(term, BNode):
+        return Cell("_:" + str(term))
+    if isinstance(term, Literal) and term.datatype in NUMERIC:
+        value = term.toPython()
+        if isinstance(value, (int, float, Decimal)):
+            text = f"{value:,}" if isinstance(value, int) else format(Decimal(str(value)).normalize(), "f")
+            return Cell(text, sort=str(value), numeric=True)
+    return Cell(str(term))
+
+
+@dataclass
+class TableView:
+    columns: list[str]
+    rows: list[list[Cell]]
+    truncated: bool = False
+
+
+def table_view(table: ResultTable, labels: dict[str, str]) -> TableView:
+    return TableView(list(table.vars), [[cell(t, labels) for t in row] for row in table.rows], table.truncated)
+
+
+def chart_data(table: ResultTable, labels: dict[str, str]) -> dict:
+    """What the page's chart script reads: W3C JSON bindings and the IRI labels."""
+    bindings = [{v: term_to_json(t) for v, t in zip(table.vars, row) if t is not None} for row in table.rows]
+    used = {b[v]["value"] for b in bindings for v in b if b[v]["type"] == "uri"}
+    return {"vars": list(table.vars), "bindings": bindings, "labels": {k: v for k, v in labels.items() if k in used}}
