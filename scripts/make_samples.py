@@ -238,31 +238,25 @@ def write_xlsx(doc: dict, path: Path, budget_sheets: bool) -> None:
     wb.save(path)
 
 
-def convert_to_pdf(source: Path, out_dir: Path) -> Path:
+def convert_to_pdf(source: Path, out_dir: Path, target: str = "pdf") -> Path:
     """LibreOffice headless, with a private profile so parallel runs do not collide."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise SystemExit("需要 LibreOffice（soffice）/ LibreOffice (soffice) is needed to make the PDFs")
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+        subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", target,
                         "--outdir", str(out_dir), str(source)], check=True, capture_output=True, timeout=300)
     return out_dir / (source.stem + ".pdf")
 
 
-def write_image_only_pdf(path: Path) -> None:
-    """A one-page PDF holding only a grey image: what a scanner produces (no text layer)."""
-    width, height = 60, 80
-    pixels = zlib.compress(bytes([200]) * (width * height))
+def minimal_pdf(path: Path, page_resources: bytes, content: bytes, extra: list[bytes]) -> None:
+    """A one-page PDF written by hand: objects 1-3 catalog, pages, page; 4 the content stream; 5.. `extra`."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 4 0 R >> >>"
-        b" /Contents 5 0 R >>",
-        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8"
-        b" /Filter /FlateDecode /Length %d >>\nstream\n" % (width, height, len(pixels)) + pixels + b"\nendstream",
-    ]
-    content = b"q 500 0 0 700 47 71 cm /Im1 Do Q"
-    objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources " + page_resources + b" /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ] + extra
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, body in enumerate(objects, 1):
@@ -273,6 +267,36 @@ def write_image_only_pdf(path: Path) -> None:
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     path.write_bytes(bytes(out))
+
+
+def write_image_only_pdf(path: Path) -> None:
+    """A one-page PDF holding only a grey image: what a scanner produces (no text layer)."""
+    width, height = 60, 80
+    pixels = zlib.compress(bytes([200]) * (width * height))
+    image = (b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8"
+             b" /Filter /FlateDecode /Length %d >>\nstream\n" % (width, height, len(pixels)) + pixels + b"\nendstream")
+    minimal_pdf(path, b"<< /XObject << /Im1 5 0 R >> >>", b"q 500 0 0 700 47 71 cm /Im1 Do Q", [image])
+
+
+def write_unmapped_font_pdf(path: Path, with_readable_line: bool = True) -> None:
+    """A page whose CID font has no ToUnicode map (text comes out as (cid:NN)), and optionally a readable line."""
+    content = b"BT /F1 12 Tf 72 720 Td <00410042> Tj ET"
+    if with_readable_line:
+        content += b" BT /F2 12 Tf 72 700 Td (Readable) Tj ET"
+    minimal_pdf(path, b"<< /Font << /F1 5 0 R /F2 6 0 R >> >>", content, [
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+SimSun /Encoding /Identity-H /DescendantFonts [7 0 R] >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+SimSun /CIDSystemInfo << /Registry (Adobe)"
+        b" /Ordering (Identity) /Supplement 0 >> /FontDescriptor 8 0 R /DW 1000 >>",
+        b"<< /Type /FontDescriptor /FontName /ABCDEF+SimSun /Flags 4 /FontBBox [0 -200 1000 800] /ItalicAngle 0"
+        b" /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >>"])
+
+
+def write_encrypted_pdf(source: Path, out_dir: Path, password: str = "secret") -> Path:
+    """The same conversion as convert_to_pdf, with an open password (LibreOffice's JSON filter options)."""
+    options = ('pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
+               f'"DocumentOpenPassword":{{"type":"string","value":"{password}"}}}}')
+    return convert_to_pdf(source, out_dir, options)
 
 
 def build(out_root: Path, pdf: bool = True) -> list[Path]:

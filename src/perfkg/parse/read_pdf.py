@@ -105,6 +105,7 @@ def _read_pages(pdf, pages, layout: Layout, shown: str) -> None:
     page_items: list[list[tuple[float, object]]] = []
     right = 0.0
     text_pages = image_pages = 0
+    chars_total = unmapped_total = 0
     for page in pages:
         number = page.page_number
         chars = page.chars
@@ -119,6 +120,8 @@ def _read_pages(pdf, pages, layout: Layout, shown: str) -> None:
             continue
         text_pages += 1
         unmapped = sum(1 for c in chars if _unmapped(c["text"]))
+        chars_total += len(chars)
+        unmapped_total += unmapped
         if unmapped:
             layout.notices.append(Notice(
                 "font-without-unicode", Location(name, page=number),
@@ -145,6 +148,10 @@ def _read_pages(pdf, pages, layout: Layout, shown: str) -> None:
                              "扫描件 PDF：没有文字层，需要先做 OCR（文字识别），perfkg 不做 OCR",
                              "scanned PDF with no text layer: OCR is needed and perfkg does not do OCR")
         raise InputError(shown, None, "PDF 中没有任何文字", "the PDF contains no text")
+    if unmapped_total == chars_total:
+        raise InputError(shown, None, "PDF 的字体都没有 Unicode 映射（(cid:NN)），无法提取文字；需要 OCR，perfkg 不做 OCR",
+                         "no font in the PDF has a Unicode map ((cid:NN)): its text cannot be extracted; OCR would be "
+                         "needed and perfkg does not do OCR")
     _assemble(layout, page_items, right)
 
 

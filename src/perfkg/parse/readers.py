@@ -110,6 +110,9 @@ def interpret(layout: Layout) -> BudgetDocument:
     try:
         return parse_document(_reading_order(layout))
     except InputError as e:
+        what = _what_it_is(layout) if e.reason_en.startswith("not a budget-performance document") else None
+        if what is not None:
+            raise InputError(layout.path, None, *what) from None
         if layout.source is not None or e.line is None:
             raise
         where = layout.locations().get(e.line)
@@ -117,6 +120,29 @@ def interpret(layout: Layout) -> BudgetDocument:
             raise
         raise InputError(layout.path, None, f"{where.describe('zh')}：{e.reason_zh}",
                          f"{where.describe('en')}: {e.reason_en}") from None
+
+
+_BUDGET_TITLES = re.compile(r"(?:部门)?(?:财务)?收支预算总表|收入预算表|(?:一般公共预算|政府性基金预算)?(?:财政拨款)?支出(?:预算)?表|"
+                            r"“?三公”?经费|政府采购预算")
+
+
+def _what_it_is(layout: Layout) -> tuple[str, str] | None:
+    """A file that is not a 绩效文本 but a budget disclosure: say so, with the tables seen (zh, en)."""
+    from perfkg.parse.layout import Block
+
+    seen: list[str] = []
+    for item in layout.items:
+        texts = [item.text] if isinstance(item, Block) else [c.text for c in item.cells]
+        for text in texts:
+            m = _BUDGET_TITLES.search(text.replace(" ", ""))
+            if m and m.group(0) not in seen:
+                seen.append(m.group(0))
+    seen += [n.location.sheet for n in layout.notices if n.code == "budget-sheet" and n.location.sheet]
+    if not seen:
+        return None
+    listed = "、".join(seen[:6])
+    return (f"部门预算公开表，无绩效目标表（见到：{listed}）",
+            f"a budget disclosure with no target table (found: {', '.join(seen[:6])})")
 
 
 def read_document(path: str | Path) -> tuple[BudgetDocument, Layout]:
