@@ -24,6 +24,7 @@ def run(args) -> int:
     import uvicorn
 
     from perfkg.web.app import create_app
+    from perfkg.web.workbench import workbench_routes
 
     try:
         settings = limits.from_args(args)
@@ -34,7 +35,7 @@ def run(args) -> int:
         listener = socket.create_server((args.host, args.port))
     except OSError as e:
         raise PerfkgError(f"无法监听 {args.host}:{args.port}：{e}", f"cannot listen on {args.host}:{args.port}: {e}") from None
-    app = create_app(args.store, settings)
+    app = create_app(args.store, settings, extra_routes=workbench_routes())
     config = uvicorn.Config(app, http=limits.LimitedH11Protocol, timeout_keep_alive=settings.idle_timeout,
                             limit_concurrency=settings.max_connections, timeout_graceful_shutdown=3,
                             log_level="warning", lifespan="on")

@@ -80,13 +80,17 @@ async def entity(request: Request) -> Response:
                   types=[cell(t, labels) for t in sorted(types)], properties=properties,
                   incoming=[(cell(s, labels), cell(p, labels)) for s, p in incoming.rows],
                   sections=[(title, table_view(t, labels)) for title, t in shown],
-                  location=_location(location), nav="browse")
+                  location=_location(location, lang), nav="browse")
     response.headers["Vary"] = "Accept"
     return response
 
 
-def _location(table) -> dict | None:
+def _location(table, lang: str) -> dict | None:
+    """File, lines, and the place in the published file in the page's language (else any)."""
     if not table.rows:
         return None
-    file, first, last = (t.toPython() if isinstance(t, Literal) else t for t in table.rows[0])
-    return {"file": str(file) if file else None, "first": first, "last": last}
+    rows = sorted(table.rows, key=lambda r: (getattr(r[3], "language", None) != lang, str(r[3] or "")))
+    file, first, last, where = rows[0]
+    value = (lambda t: t.toPython() if isinstance(t, Literal) else t)
+    return {"file": str(file) if file else None, "first": value(first), "last": value(last),
+            "where": str(where) if where is not None else None}

@@ -45,6 +45,11 @@ def workbench_of(request: Request) -> Workbench:
     return request.scope[CONTEXT_KEY]
 
 
+def library_of(request: Request) -> list:
+    """The query library this app serves (perfkg's own, or `perfkg serve --queries DIR`)."""
+    return request.app.state.library
+
+
 def service_of(request: Request) -> QueryService:
     return QueryService(request.app.state.endpoint)
 

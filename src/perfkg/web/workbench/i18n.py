@@ -16,7 +16,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "browse": ("浏览", "Browse"),
     "validate": ("检查文本", "Check a submission"),
     "language": ("语言", "Language"),
-    "footer": ("perfkg 工作台：只读，所有资源均由本服务器提供", "perfkg workbench: read-only, every asset served by this server"),
+    "footer": ("perfkg 工作台 · 只读 / read-only · 所有资源均由本服务器提供", "perfkg workbench · read-only / 只读 · every asset is served by this server"),
     # home
     "home_intro": ("部门预算绩效文本知识图谱：查询、图表、浏览、检查。", "The knowledge graph of budget-performance documents: queries, charts, browsing, checks."),
     "home_library": ("带参数的常用分析问题，表格、图表和下载。", "The analysts' questions with parameters, as tables, charts and downloads."),

@@ -10,11 +10,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from perfkg.errors import PerfkgError
-from perfkg.queries import QueryInfo, get_query, list_queries
+from perfkg.queries import QueryInfo
 from perfkg.results import ResultTable, to_csv, to_json
 from perfkg.store.sparql_text import bind_values
 from perfkg.web.workbench.charts import chart_of
-from perfkg.web.workbench.frame import error_page, render, service_of
+from perfkg.web.workbench.frame import error_page, library_of, render, service_of
 from perfkg.web.workbench.i18n import both, request_lang
 from perfkg.web.workbench.service import QueryFailed, iris_in, sparql_text
 from perfkg.web.workbench.views import chart_data, table_view
@@ -24,12 +24,12 @@ DOWNLOADS = {"csv": "text/csv; charset=utf-8", "json": "application/sparql-resul
 INPUT_TYPES = {"integer": ("number", "1"), "decimal": ("number", "any")}
 
 
-def _query(name: str) -> QueryInfo | None:
-    return next((q for q in list_queries() if q.name == name), None)
+def _query(request: Request, name: str) -> QueryInfo | None:
+    return next((q for q in library_of(request) if q.name == name), None)
 
 
 async def library_index(request: Request) -> Response:
-    queries = [{"info": q, "chart": chart_of(q)} for q in list_queries()]
+    queries = [{"info": q, "chart": chart_of(q)} for q in library_of(request)]
     return render(request, "library.html", queries=queries, nav="library")
 
 
@@ -38,7 +38,7 @@ async def query_page(request: Request) -> Response:
     base, dot, fmt = name.rpartition(".")
     if dot:
         return await download(request, base, fmt)
-    query = _query(name)
+    query = _query(request, name)
     if query is None:
         return error_page(request, 404, both("unknown_query", name=name))
     values = {p.name: request.query_params[p.name] for p in query.parameters if request.query_params.get(p.name)}
@@ -108,7 +108,7 @@ def _status(e: PerfkgError) -> int:
 
 
 async def download(request: Request, name: str, fmt: str) -> Response:
-    query = _query(name)
+    query = _query(request, name)
     if query is None:
         return error_page(request, 404, both("unknown_query", name=name))
     if fmt not in DOWNLOADS:

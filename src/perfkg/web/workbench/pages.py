@@ -7,8 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from perfkg.errors import PerfkgError
-from perfkg.queries import list_queries
-from perfkg.web.workbench.frame import render, service_of, workbench_of
+from perfkg.web.workbench.frame import library_of, render, service_of, workbench_of
 from perfkg.web.workbench.i18n import COOKIE, LANGS, STRINGS, request_lang
 from perfkg.web.workbench.service import sparql_text
 from perfkg.web.workbench.views import PREFIXES
@@ -23,9 +22,7 @@ async def home(request: Request) -> Response:
         summary = {"documents": documents, "projects": projects}
     except PerfkgError:
         summary = None
-    featured = [q for q in list_queries() if q.name in ("popular-science-projects", "mandate-coverage",
-                                                        "budget-by-department", "spending-plan-problems")]
-    return render(request, "home.html", summary=summary, featured=featured, nav="home")
+    return render(request, "home.html", summary=summary, queries=library_of(request), nav="home")
 
 
 async def editor(request: Request) -> Response:
