@@ -6,7 +6,6 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 MIB = 1 << 20
@@ -79,6 +78,9 @@ class LimitedH11Protocol(H11Protocol):
         super().connection_made(transport)
         self._head_deadline = self.loop.call_later(self.timeout_keep_alive, self._close_silent)
         self._draining = False
+        # uvicorn checks limit_concurrency per request (and answers in English); refuse the connection itself here
+        if self.limit_concurrency is not None and len(self.connections) >= self.limit_concurrency:
+            self._refuse(503, b"Service Unavailable", "连接数已达上限，请稍后重试", "too many open connections; retry later")
 
     def _close_silent(self) -> None:
         if not self.transport.is_closing() and (self.cycle is None or self.cycle.response_complete):
@@ -103,19 +105,16 @@ class LimitedH11Protocol(H11Protocol):
         super().connection_lost(exc)
 
     def send_400_response(self, msg: str) -> None:
-        body = ("400 Bad Request\n请求不符合 HTTP 协议（例如 Content-Length 为负数或无效，或请求头过大）\n"
-                "the request is not valid HTTP (e.g. a negative or invalid Content-Length, or an oversized head)\n"
-                ).encode("utf-8")
-        headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close"),
-                   (b"content-length", str(len(body)).encode())]
-        try:
-            self.transport.write(self.conn.send(h11.Response(status_code=400, headers=headers, reason=b"Bad Request")))
-            self.transport.write(self.conn.send(h11.Data(data=body)))
-            self.transport.write(self.conn.send(h11.EndOfMessage()))
-        except h11.LocalProtocolError:  # h11 is already in its error state: write the bytes ourselves
-            head = b"HTTP/1.1 400 Bad Request\r\n" + b"".join(k + b": " + v + b"\r\n" for k, v in headers) + b"\r\n"
-            self.transport.write(head + body)
-        self._draining = True  # lingering close: read and drop the rest for a moment, then close
+        self._refuse(400, b"Bad Request", "请求不符合 HTTP 协议（例如 Content-Length 为负数或无效，或请求头过大）",
+                     "the request is not valid HTTP (e.g. a negative or invalid Content-Length, or an oversized head)")
+
+    def _refuse(self, status: int, reason: bytes, zh: str, en: str) -> None:
+        """Answer and close without a reset: the rest of what the client sends is read and dropped for a moment."""
+        body = f"{status} {reason.decode()}\n{zh}\n{en}\n".encode("utf-8")
+        head = (f"HTTP/1.1 {status} ".encode() + reason + b"\r\ncontent-type: text/plain; charset=utf-8\r\n"
+                b"connection: close\r\ncontent-length: " + str(len(body)).encode() + b"\r\n\r\n")
+        self.transport.write(head + body)
+        self._draining = True
         if self.transport.can_write_eof():
             self.transport.write_eof()
         self._head_deadline.cancel()

@@ -66,13 +66,10 @@ def verdict(sparql: str) -> tuple[str, str, str] | None:
 
     try:
         tree = parseQuery(sparql)
-        translateQuery(tree)
-    except Exception as e:  # noqa: BLE001 — pyparsing and algebra errors alike
-        if _is_update(sparql):
-            return (REFUSED, "此端点只读：不接受 SPARQL 更新（INSERT/DELETE/LOAD/CLEAR/DROP…）",
-                    "this endpoint is read-only: SPARQL Update (INSERT/DELETE/LOAD/CLEAR/DROP…) is refused")
-        return (SYNTAX, f"SPARQL 查询无法解析：{e}", f"the SPARQL query does not parse: {e}")
-    # The whole parse tree, expressions included (EXISTS/NOT EXISTS in FILTER, BIND, ORDER BY, HAVING, sub-SELECT).
+    except Exception as e:  # noqa: BLE001 — pyparsing errors
+        return _unparsable(sparql, e)
+    # The whole parse tree, expressions included (EXISTS/NOT EXISTS in FILTER, BIND, ORDER BY, HAVING, sub-SELECT),
+    # walked before translateQuery, which rewrites the tree in place.
     stack = [tree]
     while stack:
         node = stack.pop()
@@ -84,7 +81,18 @@ def verdict(sparql: str) -> tuple[str, str, str] | None:
             stack.extend(node)
         elif isinstance(node, dict):
             stack.extend(node.values())
+    try:
+        translateQuery(tree)
+    except Exception as e:  # noqa: BLE001 — algebra errors (undefined prefix, bad aggregate…)
+        return _unparsable(sparql, e)
     return None
+
+
+def _unparsable(sparql: str, error: Exception) -> tuple[str, str, str]:
+    if _is_update(sparql):
+        return (REFUSED, "此端点只读：不接受 SPARQL 更新（INSERT/DELETE/LOAD/CLEAR/DROP…）",
+                "this endpoint is read-only: SPARQL Update (INSERT/DELETE/LOAD/CLEAR/DROP…) is refused")
+    return (SYNTAX, f"SPARQL 查询无法解析：{error}", f"the SPARQL query does not parse: {error}")
 
 
 def _is_update(sparql: str) -> bool:
