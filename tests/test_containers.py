@@ -1,0 +1,163 @@
+"""One document in five containers gives one graph up to provenance; bad input per container is a clear error."""
+from __future__ import annotations
+
+import shutil
+import sys
+from collections import Counter
+
+import pytest
+from rdflib import Graph
+from rdflib.namespace import RDF, RDFS
+
+from conftest import ROOT, require
+from perfkg.errors import InputError
+from perfkg.link import link_document
+from perfkg.parse.readers import read_document, read_layout
+from perfkg.rdf.locations import add_locations, without_provenance
+from perfkg.rdf.mapping import document_graph
+from perfkg.vocab import PERFKG
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import make_samples  # noqa: E402
+
+TWINS = ROOT / "samples" / "containers"
+CONTAINERS = ("txt", "docx", "xlsx", "pdf", "html")
+
+
+def _graph(path) -> Graph:
+    doc, layout = read_document(path)
+    iri, graph = document_graph(doc)
+    link_document(graph, iri, lines=doc.lines, with_schemes=False)
+    add_locations(graph, layout)
+    return graph
+
+
+def _content(graph: Graph) -> tuple[set, Counter]:
+    """Triples without provenance; mandate evidence (its IRI and label name its source line) by what it says."""
+    evidence = set(graph.subjects(RDF.type, PERFKG.MandateEvidence))
+    kept = {t for t in without_provenance(graph) if t[0] not in evidence and t[2] not in evidence}
+    found = Counter(tuple(graph.value(e, p) for p in (PERFKG.linkedElement, PERFKG.linkedMandate, PERFKG.linkMethod,
+                                                      PERFKG.matchedPhrase, PERFKG.matchedIn, PERFKG.score))
+                    for e in evidence)
+    return kept, found
+
+
+@pytest.fixture(scope="module")
+def text_twin():
+    return _graph(TWINS / "qinghe-kexie-2025.txt")
+
+
+@pytest.mark.parametrize("ext", CONTAINERS[1:])
+def test_five_containers_give_one_graph_up_to_provenance(text_twin, ext):
+    graph = _graph(TWINS / f"qinghe-kexie-2025.{ext}")
+    expected, expected_evidence = _content(text_twin)
+    got, got_evidence = _content(graph)
+    assert got - expected == set() and expected - got == set()
+    assert got_evidence == expected_evidence
+    assert sum(1 for _ in graph.subjects(RDF.type, PERFKG.Indicator)) == 18
+    assert len(expected_evidence) > 0  # the comparison covers the mandate links too
+
+
+def test_table_nodes_carry_page_table_and_row(text_twin):
+    graph = _graph(TWINS / "qinghe-kexie-2025.pdf")
+    node = next(s for s, o in graph.subject_objects(PERFKG.indicatorName) if str(o) == "单个工作站补助标准")
+    assert {str(o) for o in graph.objects(node, PERFKG.sourceLocation)} == {"第 3 页 表 2 第 12 行",
+                                                                            "p. 3, table 2, row 12"}
+    assert (int(graph.value(node, PERFKG.sourcePage)), int(graph.value(node, PERFKG.sourceTable)),
+            int(graph.value(node, PERFKG.sourceRow))) == (3, 2, 12)
+    # a text file's graph gets no location triples: its lines are its locations
+    assert not list(text_twin.triples((None, PERFKG.sourceLocation, None)))
+    sheet = _graph(ROOT / "samples" / "demo" / "qinghe-kexie-2024.xlsx")
+    node = next(s for s, o in sheet.subject_objects(RDFS.label) if str(o) == "科普讲座场次")
+    assert str(sheet.value(node, PERFKG.sourceSheet)) == "项目支出绩效目标表"
+    assert int(sheet.value(node, PERFKG.sourceRow)) == 13
+
+
+# -- bad input per container ----------------------------------------------------------------------------------------
+def _refused(path) -> InputError:
+    with pytest.raises(InputError) as caught:
+        read_document(path)
+    error = caught.value
+    assert str(path) in error.message_zh and str(path) in error.message_en
+    assert "Traceback" not in error.message_en
+    return error
+
+
+def test_scanned_pdf_says_ocr_is_needed_and_not_done():
+    error = _refused(TWINS / "scanned-page.pdf")
+    assert "需要先做 OCR" in error.message_zh and "perfkg 不做 OCR" in error.message_zh
+    assert "OCR is needed and perfkg does not do OCR" in error.message_en
+
+
+def test_encrypted_pdf(tmp_path):
+    require(shutil.which("soffice") is not None, "LibreOffice (soffice) to make an encrypted PDF")
+    made = make_samples.write_encrypted_pdf(TWINS / "qinghe-kexie-2025.txt", tmp_path)
+    error = _refused(made)
+    assert "PDF 已加密" in error.message_zh and "encrypted" in error.message_en
+
+
+def test_font_without_unicode_map_is_reported_per_page_or_refused(tmp_path):
+    mixed, garbage = tmp_path / "mixed.pdf", tmp_path / "garbage.pdf"
+    make_samples.write_unmapped_font_pdf(mixed, with_readable_line=True)
+    make_samples.write_unmapped_font_pdf(garbage, with_readable_line=False)
+    notices = read_layout(mixed).notices
+    assert [(n.code, n.location.page) for n in notices] == [("font-without-unicode", 1)]
+    assert "2 个字符" in notices[0].message_zh and "2 characters" in notices[0].message_en
+    assert "没有 Unicode 映射" in _refused(garbage).message_zh
+
+
+@pytest.mark.parametrize("ext, cut, zh", [("pdf", 30000, "无法打开 PDF"), ("xlsx", 3000, "无法打开工作簿"),
+                                          ("docx", 20000, "无法打开Word 文件")])
+def test_truncated_files(tmp_path, ext, cut, zh):
+    broken = tmp_path / f"broken.{ext}"
+    broken.write_bytes((TWINS / f"qinghe-kexie-2025.{ext}").read_bytes()[:cut])
+    error = _refused(broken)
+    assert zh in error.message_zh and ("corrupt" in error.message_en or "truncated" in error.message_en)
+
+
+def test_garbage_named_as_a_pdf(tmp_path):
+    fake = tmp_path / "report.pdf"
+    fake.write_bytes(b"\x89\x00\x13 not a pdf at all" * 10)
+    assert "内容却不是" in _refused(fake).message_zh
+
+
+def test_workbook_of_budget_tables_says_what_it_is(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "部门财务收支预算总表"
+    wb.active.append(["收入项目", "预算数"])
+    wb.active.append(["一般公共预算拨款", 1000])
+    wb.create_sheet("一般公共预算“三公”经费支出表").append(["合计", 0])
+    wb.save(tmp_path / "budget.xlsx")
+    error = _refused(tmp_path / "budget.xlsx")
+    assert "部门预算公开表，无绩效目标表" in error.message_zh and "部门财务收支预算总表" in error.message_zh
+    assert "a budget disclosure with no target table" in error.message_en
+
+
+def test_budget_disclosure_pdf_says_what_it_is(tmp_path):
+    require(shutil.which("soffice") is not None, "LibreOffice (soffice) to make a PDF")
+    source = tmp_path / "disclosure.txt"
+    source.write_text("青禾市科学技术协会2025年部门预算公开\n一、部门财务收支预算总表\n收入合计 312 万元\n", encoding="utf-8")
+    made = make_samples.convert_to_pdf(source, tmp_path)
+    error = _refused(made)
+    assert "部门预算公开表，无绩效目标表" in error.message_zh and "收支预算总表" in error.message_zh
+
+
+def test_huge_file_is_refused_before_reading(tmp_path):
+    huge = tmp_path / "huge.pdf"
+    with open(huge, "wb") as f:  # sparse: 3 MB on paper, nothing on disk
+        f.truncate(3_000_000)
+    with pytest.raises(InputError) as caught:
+        read_layout(huge, max_bytes=1_000_000)
+    assert "文件过大" in caught.value.message_zh and "file too large (3.0 MB, limit 1 MB)" in caught.value.message_en
+
+
+def test_regenerated_samples_still_parse_the_same(tmp_path, text_twin):
+    require(shutil.which("soffice") is not None, "LibreOffice (soffice) to regenerate the PDF samples")
+    make_samples.build(tmp_path)
+    expected, _ = _content(text_twin)
+    for ext in CONTAINERS:
+        assert _content(_graph(tmp_path / "samples" / "containers" / f"qinghe-kexie-2025.{ext}"))[0] == expected
+    committed, _ = _content(_graph(ROOT / "samples" / "demo" / "qinghe-kexie-2024.xlsx"))
+    assert _content(_graph(tmp_path / "samples" / "demo" / "qinghe-kexie-2024.xlsx"))[0] == committed
