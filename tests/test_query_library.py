@@ -71,8 +71,7 @@ def test_same_result_on_every_engine(request, rdflib_backend, name, engine):
     expected, got = rdflib_backend.run(q), other.run(q)
     if hasattr(expected, "rows"):
         assert not getattr(got, "truncated", False)
-        assert got.as_set() == expected.as_set()
-        assert len(got) == len(expected)
+        assert got.comparable() == expected.comparable()  # numbers by value, rows as an exact multiset
     elif isinstance(expected, bool):
         assert got == expected
     else:
@@ -165,6 +164,28 @@ def test_headline_and_mandate_questions(rdflib_backend):
     assert (P1, 127, "为科技工作者服务") in unmeasured  # the 老科协 goal of the seed (rule R13)
     coverage = {r[1]: r[2:] for r in rows(rdflib_backend, "mandate-coverage")}
     assert len(coverage) >= 30
+
+
+def test_oxigraph_leaves_zero_divided_by_a_fraction_unbound():
+    """The engine behaviour mandate-budget-share works around (see the note in the .rq): if this starts
+    failing, Oxigraph fixed Decimal::checked_div and the IF in the query can go."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    assert next(iter(store.query("SELECT (0/1.5 AS ?x) {}")))["x"] is None
+    assert next(iter(store.query("SELECT (0/2 AS ?x) {}")))["x"] == ox.Literal("0", datatype=ox.NamedNode(
+        "http://www.w3.org/2001/XMLSchema#decimal"))
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph", "virtuoso"])
+def test_mandate_share_of_a_budget_without_such_projects_is_zero(request, engine):
+    """云岭市科学技术协会 2023 (104.5 万元) has no research-integrity project: its share is 0 on every engine
+    (it was unbound on Oxigraph: 0 * 1000 / 104.5), and the departments that do serve it keep their share."""
+    backend = request.getfixturevalue(f"{engine}_backend")
+    got = rows(backend, "mandate-budget-share", {"mandate": "https://w3id.org/perfkg/mandate/research-integrity"})
+    share = {(r[0], r[1]): r for r in got}
+    assert share[("云岭市科学技术协会", 2023)][2:] == (Decimal("104.5"), 0, 0)
+    assert all(r[4] is not None for r in got)
 
 
 def test_unknown_parameter_and_query_rejected():

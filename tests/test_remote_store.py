@@ -21,9 +21,11 @@ from rdflib.plugins.sparql import prepareQuery
 
 from conftest import require
 from perfkg.results import ResultTable
-from perfkg.store import remote
+from perfkg.store import remote_http
+from perfkg.store.graph_loads import GraphSwap
 from perfkg.store.remote import (BACKUP_PREFIX, STAGING_PREFIX, BindingError, LoadError, RemoteStore,
-                                 RemoteStoreError, ResultTruncatedError, inject_bindings, where_brace)
+                                 RemoteStoreError, ResultTruncatedError)
+from perfkg.store.sparql_text import bind_values
 
 DECIMAL = _ns.XSD.decimal  # (pytest warns when it inspects the XSD namespace object itself)
 PK = Namespace("https://perfkg.example.org/ont#")
@@ -82,7 +84,7 @@ def corpus() -> Graph:
 def big(virtuoso, corpus):
     """The corpus loaded once into the main server (chunks of 50k triples)."""
     started = time.perf_counter()
-    count = virtuoso.store.load_graph(BIG, corpus)
+    count = virtuoso.store.replace_graph(BIG, corpus)
     print(f"\nloaded {count} triples in {time.perf_counter() - started:.1f} s")
     return virtuoso.store
 
@@ -117,7 +119,7 @@ def test_reload_is_idempotent(big, corpus, monkeypatch):
     real_post = big._post_chunk
     monkeypatch.setattr(big, "_post_chunk", lambda g, staging, lines, label: (posted.append((label, len(lines))),
                                                                              real_post(g, staging, lines, label)))
-    assert big.load_graph(BIG, corpus) == len(corpus)
+    assert big.replace_graph(BIG, corpus) == len(corpus)
     assert [label for label, _ in posted] == ["1/3", "2/3", "3/3"] and max(n for _, n in posted) == 50_000
     assert big.triple_count(BIG) == len(corpus)  # replaced, not added to: no duplicates
     assert leftovers(big) == []
@@ -134,7 +136,7 @@ def test_load_from_ntriples_file_with_blank_nodes_across_chunks(virtuoso, tmp_pa
     g.serialize(path, format="nt", encoding="utf-8")
     store = virtuoso.server.remote_store(chunk_triples=7)
     graph = "https://perfkg.example.org/graph/bnodes"
-    assert store.load_graph(graph, path) == 120
+    assert store.replace_graph(graph, path) == 120
     complete = store.query(f"""SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE {{ GRAPH <{graph}> {{
         ?i <{PK.hasTarget}> ?t . ?t <{PK.value}> ?v ; <{PK.unit}> ?u . FILTER(isBlank(?t)) }} }}""")
     assert int(complete.rows[0][0]) == 40
@@ -143,14 +145,14 @@ def test_load_from_ntriples_file_with_blank_nodes_across_chunks(virtuoso, tmp_pa
 
 def test_failed_load_malformed_chunk_leaves_target_as_it_was(virtuoso, tmp_path):
     store = virtuoso.server.remote_store(chunk_triples=10)
-    store.load_graph(SMALL, small_graph("before"))
+    store.replace_graph(SMALL, small_graph("before"))
     before = contents(store, SMALL)
     lines = small_graph("after").serialize(format="nt", encoding="utf-8").decode().splitlines()
     lines.insert(15, '<urn:x> <urn:y> "unterminated .')  # in chunk 2; the server keeps chunk 2's first lines
     path = tmp_path / "bad.nt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(LoadError) as caught:
-        store.load_graph(SMALL, path)
+        store.replace_graph(SMALL, path)
     assert caught.value.chunk == "2/4" and caught.value.graph == SMALL
     assert "chunk 2/4" in caught.value.message_en and "第 2/4 块" in caught.value.message_zh
     assert contents(store, SMALL) == before
@@ -160,7 +162,7 @@ def test_failed_load_malformed_chunk_leaves_target_as_it_was(virtuoso, tmp_path)
 def test_failed_swap_restores_the_old_content(virtuoso, monkeypatch):
     """The COPY onto the target half-succeeds and errors, every time: the backup is put back."""
     store = virtuoso.server.remote_store()
-    store.load_graph(SMALL, small_graph("old"))
+    store.replace_graph(SMALL, small_graph("old"))
     before = contents(store, SMALL)
     real_update = store.update
 
@@ -175,7 +177,7 @@ def test_failed_swap_restores_the_old_content(virtuoso, monkeypatch):
 
     monkeypatch.setattr(store, "update", half_copy)
     with pytest.raises(LoadError) as caught:
-        store.load_graph(SMALL, small_graph("new", 60))
+        store.replace_graph(SMALL, small_graph("new", 60))
     assert caught.value.expected == 60 and caught.value.actual == 7
     assert "restored" in caught.value.message_en
     monkeypatch.undo()
@@ -186,7 +188,7 @@ def test_failed_swap_restores_the_old_content(virtuoso, monkeypatch):
 def test_virtuoso_sparql_update_commits_by_itself(virtuoso):
     """Evidence for the backup: a SPARQL DROP inside an isql transaction is not undone by ROLLBACK WORK."""
     graph = "https://perfkg.example.org/graph/rollback"
-    virtuoso.store.load_graph(graph, small_graph("rollback", 100))
+    virtuoso.store.replace_graph(graph, small_graph("rollback", 100))
     virtuoso.server.isql_exec(f"set autocommit off;\nSPARQL DROP SILENT GRAPH <{graph}>;\nrollback work;\n", check=False)
     assert virtuoso.store.triple_count(graph) == 0
 
@@ -194,9 +196,9 @@ def test_virtuoso_sparql_update_commits_by_itself(virtuoso):
 def test_unknown_target_state_after_swap_error_is_restored(virtuoso, monkeypatch):
     """Counting the target fails after a half copy: the backup still restores it, and nothing is left behind."""
     store = virtuoso.server.remote_store()
-    store.load_graph(SMALL, small_graph("safe"))
+    store.replace_graph(SMALL, small_graph("safe"))
     before = contents(store, SMALL)
-    real_update, real_settled = store.update, store._settled_count
+    real_update, real_settled = store.update, GraphSwap.settled_count
 
     def half_copy(text, **kw):
         if text.startswith(f"COPY <{STAGING_PREFIX}"):
@@ -204,15 +206,15 @@ def test_unknown_target_state_after_swap_error_is_restored(virtuoso, monkeypatch
             raise RemoteStoreError("模拟的中断", "simulated interruption")
         return real_update(text, **kw)
 
-    def counting_fails(graph, expected, **kw):
+    def counting_fails(swap, graph, expected):
         if graph == SMALL and expected == 45:
             raise RemoteStoreError("查询超时", "the query timed out")
-        return real_settled(graph, expected, **kw)
+        return real_settled(swap, graph, expected)
 
     monkeypatch.setattr(store, "update", half_copy)
-    monkeypatch.setattr(store, "_settled_count", counting_fails)
+    monkeypatch.setattr(GraphSwap, "settled_count", counting_fails)
     with pytest.raises(LoadError, match="restored"):
-        store.load_graph(SMALL, small_graph("unsafe", 45))
+        store.replace_graph(SMALL, small_graph("unsafe", 45))
     monkeypatch.undo()
     assert contents(store, SMALL) == before
     assert leftovers(store) == []
@@ -220,13 +222,13 @@ def test_unknown_target_state_after_swap_error_is_restored(virtuoso, monkeypatch
 
 def test_staging_count_mismatch_never_touches_target(virtuoso, monkeypatch):
     store = virtuoso.server.remote_store()
-    store.load_graph(SMALL, small_graph("kept"))
+    store.replace_graph(SMALL, small_graph("kept"))
     before = contents(store, SMALL)
     real_count = store.triple_count
     monkeypatch.setattr(store, "triple_count",
                         lambda graph=None: real_count(graph) - (1 if graph and graph.startswith(STAGING_PREFIX) else 0))
     with pytest.raises(LoadError) as caught:
-        store.load_graph(SMALL, small_graph("lost", 40))
+        store.replace_graph(SMALL, small_graph("lost", 40))
     assert (caught.value.expected, caught.value.actual) == (40, 39)
     assert "expected 40 triples, found 39" in caught.value.message_en and "应有 40 条" in caught.value.message_zh
     monkeypatch.undo()
@@ -257,7 +259,7 @@ def test_stalled_chunk_is_abandoned_and_retried_a_bounded_number_of_times(virtuo
         v = virtuoso.server
         store = RemoteStore(v.endpoint, update_url=v.update_endpoint, user=v.user, password=v.password,
                             graph_store_url=f"http://127.0.0.1:{server.server_address[1]}/gsp", timeout=1, retries=1)
-        store.load_graph(SMALL, small_graph("steady"))  # fails: nothing answers; target must be left alone
+        store.replace_graph(SMALL, small_graph("steady"))  # fails: nothing answers; target must be left alone
     except LoadError as e:
         assert e.chunk == "1/1" and "timed out" in e.message_en and "超时" in e.message_zh
     else:
@@ -281,7 +283,7 @@ def test_chunk_retry_after_a_timeout_succeeds(virtuoso, monkeypatch):
 
     monkeypatch.setattr(store._opener, "open", flaky_open)
     graph = "https://perfkg.example.org/graph/flaky"
-    assert store.load_graph(graph, small_graph("flaky", 25)) == 25 and len(failures) == 1
+    assert store.replace_graph(graph, small_graph("flaky", 25)) == 25 and len(failures) == 1
     assert store.triple_count(graph) == 25
     store.drop_graph(graph)
 
@@ -289,7 +291,7 @@ def test_chunk_retry_after_a_timeout_succeeds(virtuoso, monkeypatch):
 def test_drop_graph_and_counts(virtuoso):
     store = virtuoso.store
     graph = "https://perfkg.example.org/graph/dropme"
-    store.load_graph(graph, small_graph("drop", 5))
+    store.replace_graph(graph, small_graph("drop", 5))
     assert store.graphs()[graph] == 5
     store.drop_graph(graph)
     assert graph not in store.graphs() and store.triple_count(graph) == 0
@@ -364,8 +366,8 @@ def test_language_tags_round_trip(big):
 
 def test_long_query_goes_by_post(big, monkeypatch):
     methods = []
-    real = remote._Wrapper.setMethod
-    monkeypatch.setattr(remote._Wrapper, "setMethod", lambda self, m: (methods.append(m), real(self, m))[1])
+    real = remote_http.Wrapper.setMethod
+    monkeypatch.setattr(remote_http.Wrapper, "setMethod", lambda self, m: (methods.append(m), real(self, m))[1])
     big.query(f"ASK {{ GRAPH <{BIG}> {{ ?s ?p ?o }} }}")
     padding = "# " + "填充" * 1500 + "\n"  # a comment makes the text > 2,000 chars
     table = big.query(padding + f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{BIG}> {{ ?s a <{PK}Project> }} }}")
@@ -391,10 +393,10 @@ def test_injection_attempt_is_escaped_and_harmless(big, virtuoso):
     trap.add((ID["trap/evil"], RDFS.label, Literal(evil)))
     graph = "https://perfkg.example.org/graph/trap"
     store = virtuoso.store
-    store.load_graph(graph, trap)
+    store.replace_graph(graph, trap)
     before = store.graphs()
     q = f"SELECT ?s WHERE {{ GRAPH <{graph}> {{ ?s <{RDFS.label}> ?label }} }}"
-    text = inject_bindings(q, {"label": Literal(evil)})
+    text = bind_values(q, {"label": Literal(evil)})
     assert r'"\"} ; DROP ALL ; {\""' in text
     local = prepareQuery(text.replace(f"GRAPH <{graph}> {{", "{"))  # still one query, one VALUES row
     assert [row.s for row in trap.query(local)] == [ID["trap/evil"]]
@@ -411,18 +413,6 @@ def test_injection_attempt_is_escaped_and_harmless(big, virtuoso):
     store.drop_graph(graph)
 
 
-def test_values_placement():
-    sel = 'PREFIX ex: <urn:x#> SELECT ?s WHERE { ?s ex:p "{ WHERE }" . # { comment\n }'
-    assert sel[where_brace(sel) - 1] == "{" and sel[:where_brace(sel)].endswith("WHERE {")
-    con = "CONSTRUCT { ?s <urn:p> ?o } WHERE { ?s <urn:q> ?o }"
-    assert con[:where_brace(con)].endswith("WHERE {")
-    ask = "ASK { ?s ?p ?o }"
-    assert where_brace(ask) == 5
-    text = inject_bindings("SELECT ?where { ?where <urn:p> ?o }", {"where": URIRef("urn:a")})
-    assert text == "SELECT ?where { VALUES (?where) { (<urn:a>) }  ?where <urn:p> ?o }"
-    assert inject_bindings("DESCRIBE ?x", {"x": URIRef("urn:a")}).endswith("VALUES (?x) { (<urn:a>) } ")
-
-
 # -- truncation -------------------------------------------------------------------------------------------------
 
 
@@ -432,7 +422,7 @@ def capped(virtuoso_small_cap):
     g = Graph()
     for i in range(120):
         g.add((ID[f"row/{i}"], PK.n, Literal(i)))
-    store.load_graph("urn:perfkg:test:rows", g)
+    store.replace_graph("urn:perfkg:test:rows", g)
     return store
 
 
@@ -501,7 +491,7 @@ def test_anonymous_and_wrong_writes_are_refused(virtuoso):
     with pytest.raises(RemoteStoreError, match="401"):
         anonymous.update(f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:a> <urn:b> 1 }} }}")
     with pytest.raises(LoadError):
-        anonymous.load_graph(graph, small_graph("anon", 3))
+        anonymous.replace_graph(graph, small_graph("anon", 3))
     for user, password, auth in [("dba", "dba", "digest"), (server.user, "wrong", "digest"),
                                  (server.user, server.password, "basic")]:
         store = RemoteStore(server.endpoint, user=user, password=password, auth=auth)

@@ -1,4 +1,4 @@
-"""Where library queries run — rdflib in memory, the embedded Oxigraph store, or a remote SPARQL endpoint — behind one interface.
+"""Where library queries run — rdflib in memory, the embedded Oxigraph store, or a remote SPARQL endpoint — through one store protocol.
 
 Every backend holds the documents as named graphs plus the vocabulary graph (ontology + SKOS schemes), so the
 same query text — e.g. a mandate query walking skos:broader — gives the same answer everywhere.
@@ -13,7 +13,8 @@ from rdflib import Dataset, Graph, URIRef
 from perfkg.errors import InputError, PerfkgError
 from perfkg.ingest import RDF_SUFFIXES, SOURCE_SUFFIXES, IngestResult, collect_sources, ingest_file, load_rdf
 from perfkg.ontology import ontology_graph
-from perfkg.queries import QueryInfo, run_rdflib
+from perfkg.queries import QueryInfo
+from perfkg.store.protocol import TripleStore
 from perfkg.vocab import ID
 
 VOCABULARY_GRAPH = ID["graph/vocabulary"]
@@ -57,35 +58,12 @@ def load_items(sources: list[str | Path], *, link: bool = True) -> list[LoadItem
     return items
 
 
-class RdflibBackend:
-    """An in-memory rdflib Dataset whose default graph is the union of its named graphs."""
+class LibraryBackend:
+    """Runs library queries (with their parameters bound as RDF terms) on any TripleStore."""
 
-    name = "rdflib"
-
-    def __init__(self, items: list[LoadItem] | None = None):
-        self.dataset = Dataset(default_union=True)
-        self.dataset.graph(VOCABULARY_GRAPH).__iadd__(vocabulary_graph())
-        for item in items or []:
-            if item.graph is not None:
-                self.dataset.graph(item.graph_iri).__iadd__(item.graph)
-
-    def run(self, query: QueryInfo, params: dict[str, str] | None = None):
-        return run_rdflib(query, self.dataset, params)
-
-
-class EmbeddedBackend:
-    """The on-disk Oxigraph store (perfkg load --store DIR)."""
-
-    name = "oxigraph"
-
-    def __init__(self, store):
+    def __init__(self, store: TripleStore):
         self.store = store
-
-    @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = True) -> "EmbeddedBackend":
-        from perfkg.store.embedded import EmbeddedStore
-
-        return cls(EmbeddedStore(path, read_only=read_only))
+        self.name = store.name
 
     def run(self, query: QueryInfo, params: dict[str, str] | None = None):
         return self.store.query(query.text, query.bindings(params))
@@ -94,30 +72,43 @@ class EmbeddedBackend:
         self.store.close()
 
 
-class RemoteBackend:
-    """A SPARQL 1.1 server (Virtuoso, Fuseki, GraphDB, …) through SPARQLWrapper and the Graph Store Protocol."""
+class RdflibBackend(LibraryBackend):
+    """rdflib in memory, holding the vocabulary graph and the items' graphs."""
 
-    name = "remote"
+    def __init__(self, items: list[LoadItem] | None = None):
+        from perfkg.store.memory import RdflibStore
 
-    def __init__(self, store):
-        self.store = store
+        super().__init__(RdflibStore())
+        replace_all(self.store, items or [])
 
-    def run(self, query: QueryInfo, params: dict[str, str] | None = None):
-        return self.store.query(query.text, query.bindings(params))
-
-    def close(self) -> None:
-        pass
+    @property
+    def dataset(self):
+        return self.store.dataset
 
 
-def replace_all(store, items: list[LoadItem], *, with_vocabulary: bool = True) -> list[tuple[LoadItem, int]]:
-    """Load each item's graph into an embedded or remote store, replacing what was there; returns counts."""
+class EmbeddedBackend(LibraryBackend):
+    """The on-disk Oxigraph store (perfkg load --store DIR)."""
+
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = True) -> "EmbeddedBackend":
+        from perfkg.store.embedded import EmbeddedStore
+
+        return cls(EmbeddedStore(path, read_only=read_only))
+
+
+class RemoteBackend(LibraryBackend):
+    """A SPARQL 1.1 server (Virtuoso, Fuseki, GraphDB, perfkg serve …) through SPARQLWrapper and the Graph Store
+    Protocol."""
+
+
+def replace_all(store: TripleStore, items: list[LoadItem], *, with_vocabulary: bool = True
+                ) -> list[tuple[LoadItem, int]]:
+    """Load each item's graph into a store, replacing what was there; returns counts."""
     loaded = []
     if with_vocabulary:
-        replace = getattr(store, "replace_graph", None) or store.load_graph
-        replace(str(VOCABULARY_GRAPH), vocabulary_graph())
+        store.replace_graph(str(VOCABULARY_GRAPH), vocabulary_graph())
     for item in items:
         if item.graph is None:
             continue
-        replace = getattr(store, "replace_graph", None) or store.load_graph
-        loaded.append((item, replace(str(item.graph_iri), item.graph)))
+        loaded.append((item, store.replace_graph(str(item.graph_iri), item.graph)))
     return loaded

@@ -76,9 +76,10 @@ class QueryInfo:
 
     @property
     def form(self) -> str:
-        body = re.sub(r"#[^\n]*", "", self.text)
-        m = re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", body, re.IGNORECASE)
-        return m.group(1).upper() if m else "SELECT"
+        """SELECT, CONSTRUCT, ASK or DESCRIBE, from the SPARQL parser (perfkg.store.sparql_text)."""
+        from perfkg.store.sparql_text import analyse
+
+        return analyse(self.text).form
 
     def bindings(self, values: dict[str, str] | None = None) -> dict[str, Node]:
         values = dict(values or {})
@@ -148,11 +149,6 @@ def get_query(name_or_file: str) -> QueryInfo:
 
 def run_rdflib(query: QueryInfo, graph, params: dict[str, str] | None = None):
     """Run on an rdflib Graph/Dataset: SELECT -> ResultTable, CONSTRUCT/DESCRIBE -> Graph, ASK -> bool."""
-    from perfkg.results import ResultTable
+    from perfkg.results import answer_from_rdflib
 
-    result = graph.query(query.text, initBindings=query.bindings(params))
-    if result.type == "SELECT":
-        return ResultTable.from_rdflib(result)
-    if result.type == "ASK":
-        return bool(result.askAnswer)
-    return result.graph
+    return answer_from_rdflib(graph.query(query.text, initBindings=query.bindings(params)))

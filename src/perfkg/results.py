@@ -1,13 +1,15 @@
-"""Query results as one engine-neutral table, and its renderings (table, CSV, TSV, JSON, Markdown)."""
+"""Query results as one engine-neutral table: comparison across engines, W3C JSON both ways, and renderings."""
 from __future__ import annotations
 
 import csv
 import io
 import json
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.term import Node
 
 
@@ -37,9 +39,17 @@ class ResultTable:
         """Rows as plain Python values (str, int, Decimal, bool, None)."""
         return [tuple(_python(t) for t in row) for row in self.rows]
 
+    def comparable(self) -> Counter:
+        """The rows as an order-free multiset that compares across engines.
+
+        Numbers compare by value (40 = 40.0 = "40.00"^^xsd:decimal), language tags case-insensitively, blank
+        nodes as one marker; a row that appears twice counts twice.
+        """
+        return Counter(tuple(_comparable(t) for t in row) for row in self.rows)
+
     def as_set(self) -> set[tuple]:
-        """An order-free comparable form (blank nodes reduced to a marker)."""
-        return {tuple(_comparable(t) for t in row) for row in self.rows}
+        """The distinct rows of comparable() (duplicates ignored)."""
+        return set(self.comparable())
 
     @classmethod
     def from_rdflib(cls, result) -> "ResultTable":
@@ -80,8 +90,8 @@ def _cell(term: Node | None) -> str:
 # -- W3C SPARQL 1.1 Query Results JSON / CSV / TSV -------------------------------------------
 
 
-def json_term(term: Node) -> dict:
-    """One RDF term in W3C SPARQL 1.1 Results JSON."""
+def term_to_json(term: Node) -> dict:
+    """One RDF term as a W3C SPARQL 1.1 Results JSON cell (the inverse of term_from_json)."""
     if isinstance(term, URIRef):
         return {"type": "uri", "value": str(term)}
     if isinstance(term, BNode):
@@ -94,9 +104,37 @@ def json_term(term: Node) -> dict:
     return out
 
 
+def term_from_json(cell: dict | None) -> Node | None:
+    """One SPARQL JSON result cell as an rdflib term (the inverse of term_to_json).
+
+    Also reads Virtuoso's dialect: "typed-literal", nodeID:// blank nodes, booleans as "1"/"0".
+    """
+    if cell is None:
+        return None
+    kind, value = cell["type"], cell["value"]
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value.removeprefix("nodeID://"))
+    lang = cell.get("xml:lang")
+    if lang:
+        return Literal(value, lang=lang)
+    datatype = cell.get("datatype")
+    if datatype == str(XSD.boolean) and value in ("0", "1"):
+        value = "true" if value == "1" else "false"  # same value, canonical form (as CONSTRUCT gives it)
+    return Literal(value, datatype=URIRef(datatype) if datatype else None)
+
+
+def table_from_json(data: dict) -> ResultTable:
+    """A SELECT result in W3C SPARQL 1.1 Results JSON (already decoded) as a ResultTable."""
+    names = list(data["head"].get("vars", []))
+    rows = [tuple(term_from_json(b.get(n)) for n in names) for b in data["results"]["bindings"]]
+    return ResultTable(names, rows)
+
+
 def to_json(table: ResultTable) -> str:
     bindings = [
-        {name: json_term(t) for name, t in zip(table.vars, row) if t is not None} for row in table.rows
+        {name: term_to_json(t) for name, t in zip(table.vars, row) if t is not None} for row in table.rows
     ]
     return json.dumps({"head": {"vars": table.vars}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1)
 
@@ -177,3 +215,12 @@ def render(table: ResultTable, fmt: str) -> str:
         return FORMATTERS[fmt](table)
     except KeyError:
         raise ValueError(f"unknown result format {fmt!r}; choose one of {', '.join(FORMATTERS)}") from None
+
+
+def answer_from_rdflib(result):
+    """An rdflib query Result as what every store returns: ResultTable, bool or rdflib Graph."""
+    if result.type == "SELECT":
+        return ResultTable.from_rdflib(result)
+    if result.type == "ASK":
+        return bool(result.askAnswer)
+    return result.graph

@@ -1,1 +1,4 @@
-"""Triple stores perfkg loads named graphs into and queries: embedded (Oxigraph) and remote (SPARQL endpoints)."""
+"""Triple stores perfkg loads named graphs into and queries, behind one protocol: rdflib in memory, embedded Oxigraph, remote SPARQL endpoints."""
+from perfkg.store.protocol import TripleStore
+
+__all__ = ["TripleStore"]
