@@ -83,7 +83,7 @@ def main() -> None:
                                                                 "python-docx", "lxml"))
     with Record(args.out, "bench/readers.py: reading each container, perfkg against the library alone") as record:
         record.line(f"libraries: {versions}; {args.runs} reads per measurement, median of {args.repeat}")
-        record.line(f"{"file":34} {'library alone':26} {'lib ms':>8} {'reader ms':>9} {'x lib':>6} "
+        record.line(f"{'file':34} {'library alone':26} {'lib ms':>8} {'reader ms':>9} {'x lib':>6} "
                     f"{'read+interp ms':>14} {'x lib':>6} {'docs/s':>8} {'pages/s':>8}")
         for path in files:
             label, library = LIBRARY[path.suffix]
@@ -92,7 +92,7 @@ def main() -> None:
             whole = timed(read_document, path, args.runs, args.repeat)
             pages = read_layout(path).pages
             per_page = f"{pages / whole:8.1f}" if pages else f"{'':8}"
-            record.line(f"{path.parent.name + "/" + path.name:34} {label:26} {lib * 1000:8.2f} {reader * 1000:9.2f} "
+            record.line(f"{path.parent.name + '/' + path.name:34} {label:26} {lib * 1000:8.2f} {reader * 1000:9.2f} "
                         f"{reader / lib:6.2f} {whole * 1000:14.2f} {whole / lib:6.2f} {1 / whole:8.1f} {per_page}")
 
 
