@@ -108,7 +108,11 @@ def test_project_mandates_on_the_seed(seed):
     assert {r["project"] for r in found} == {P1}
     assert {"project": P1, "mandate": "科学技术普及", "mandate_iri": str(MANDATE["popular-science"]),
             "method": "lexicon", "phrase": "科普活动", "line": 127} in found
-    assert {r["mandate"] for r in found} >= {"科学技术普及", "青少年科学素质提升行动", "学术交流", "政治性", "为科技工作者服务"}
+    assert {r["mandate"] for r in found} >= {"科学技术普及", "青少年科学素质提升行动", "学术交流", "政治性"}
+    # l.127「推进老科技工作者协会工作」: 老科协 / 老科技工作者 occurs in no text that defines the mandates, so the
+    # lexicon has no such trigger; tests/truth keeps serve-st-workers for project/1 and the accuracy figures count
+    # the miss (bench/results/link-accuracy.txt).
+    assert "为科技工作者服务" not in {r["mandate"] for r in found}
 
 
 def test_mandate_coverage_lists_every_mandate_with_zeros(seed):
@@ -125,9 +129,18 @@ def test_mandate_coverage_lists_every_mandate_with_zeros(seed):
 def test_unlinked_on_the_seed(seed):
     found = rows("unlinked", seed[1])
     doc = ID["doc/731001-2022"]
-    assert {(r["kind"], r["element"]) for r in found} == {
-        ("subgoal", f"{doc}/subgoal/10"), ("subgoal", f"{doc}/subgoal/13"), ("project", str(ID[f"project/{P2}"])),
-        *(("project-goal", str(ID[f"project/{P2}/goal/{i}"])) for i in (1, 2, 3))}
+    # The labels say these serve no mandate: (十) l.52, (十三) l.58 and 科协物业管理费 with its three goals.
+    serving_none = {("subgoal", f"{doc}/subgoal/10"), ("subgoal", f"{doc}/subgoal/13"),
+                    ("project", str(ID[f"project/{P2}"])),
+                    *(("project-goal", str(ID[f"project/{P2}/goal/{i}"])) for i in (1, 2, 3))}
+    # Misses of the source-built lexicon, each a row of tests/truth/seed-mandates.tsv counted against recall:
+    # (十一) l.54「企事业科协」(the sources say 企业科协), (一)1 l.66「坚持党对科协的全面领导」, (四)3 l.108
+    # 「乡镇科协、街道科协」, (四)4 l.110「党管干部」 and 科普费 goal 2 l.127「推进老科技工作者协会工作」: no
+    # defining text contains these words, and the lexicon takes no phrase from the seed.
+    missed = {("subgoal", f"{doc}/subgoal/11"), ("measure-item", f"{doc}/measure/1/item/1"),
+              ("measure-item", f"{doc}/measure/4/item/3"), ("measure-item", f"{doc}/measure/4/item/4"),
+              ("project-goal", str(ID[f"project/{P1}/goal/2"]))}
+    assert {(r["kind"], r["element"]) for r in found} == serving_none | missed
     assert next(r for r in found if r["kind"] == "project")["text"] == "科协物业管理费"
 
 

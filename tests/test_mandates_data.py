@@ -1,8 +1,9 @@
 """Checks the mandate scheme data (ontology/mandates.ttl) and the hand-labelled truth for the seed.
 
 The scheme is data an analyst edits by hand, so these tests are its lint: SKOS integrity (labels, definitions,
-sources, a consistent and acyclic hierarchy), a lexicon of trigger phrases without accidental overlaps, and a truth
-file that covers every element of the seed and only uses keys the scheme defines.
+sources, a consistent and acyclic hierarchy), a lexicon of trigger phrases without accidental overlaps, each phrase
+quoted from a text that defines the mandate, and a truth file that covers every element of the seed and only uses
+keys the scheme defines.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, SKOS
+
+from perfkg.link.lexicon import SKOSXL, build_lexicon, normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 MANDATES = ROOT / "ontology" / "mandates.ttl"
@@ -103,27 +106,28 @@ def key_of(c: URIRef) -> str:
     return str(c)[len(str(M)):]
 
 
-def hidden_properties(graph: Graph) -> set[URIRef]:
-    """skos:hiddenLabel and every property declared (transitively) a sub-property of it."""
-    props = {SKOS.hiddenLabel}
-    while True:
-        more = {p for p in graph.subjects(RDFS.subPropertyOf, None)
-                if any((p, RDFS.subPropertyOf, q) in graph for q in props)} - props
-        if not more:
-            return props
-        props |= more
-
-
 def labels(graph: Graph, c: URIRef, prop) -> list[Literal]:
     return [o for o in graph.objects(c, prop) if isinstance(o, Literal)]
 
 
-def trigger_phrases(graph: Graph, c: URIRef) -> dict[str, list[str]]:
-    """Every zh phrase a linker may match for a concept, by label kind."""
+def xl_labels(graph: Graph, c: URIRef, prop) -> list[Literal]:
+    """The literal forms of a concept's SKOS-XL labels of one kind (skosxl:altLabel or skosxl:hiddenLabel)."""
+    return [o for label in graph.objects(c, prop) for o in labels(graph, label, SKOSXL.literalForm)]
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return build_lexicon(tuple(SCHEME_FILES))
+
+
+def trigger_phrases(lexicon, c: URIRef) -> dict[str, list[str]]:
+    """Every zh phrase the linker matches for a concept, by label kind (explicit statements count as hidden)."""
     out: dict[str, list[str]] = {"pref": [], "alt": [], "hidden": []}
-    for kind, props in (("pref", {SKOS.prefLabel}), ("alt", {SKOS.altLabel}), ("hidden", hidden_properties(graph))):
-        for p in props:
-            out[kind] += [str(o) for o in labels(graph, c, p) if o.language in (None, "zh")]
+    for scheme in lexicon.schemes:
+        for p in scheme.phrases:
+            if p.concept == c:
+                kind = "pref" if p.label_property == SKOS.prefLabel else ("alt" if p.kind == "alt" else "hidden")
+                out[kind].append(p.text)
     return out
 
 
@@ -276,11 +280,17 @@ def test_explicit_label_is_declared():
             assert any(o.language == lang for o in labels(graph, prop, SKOS.definition)), f"{prop} definition @{lang}"
 
 
-def test_explicit_phrases_for_the_seed_headings(graph, concepts):
-    """The two headings the product owner calls explicit must be explicit labels of their duty."""
-    explicit = {k: {str(o) for o in graph.objects(c, PERFKG.explicitLabel)} for k, c in concepts.items()}
-    assert "服务提高全民科学素质" in explicit["serve-science-literacy"]
+def test_duty_statements_are_explicit(lexicon, concepts):
+    """A duty named 为X服务 is stated outright by 服务X and 服务于X (the seed's headings l.74, l.88 use this form)."""
+    explicit = defaultdict(set)
+    for scheme in lexicon.schemes:
+        for p in scheme.phrases:
+            if p.explicit:
+                explicit[key_of(p.concept)].add(p.text)
+    assert {"为提高全民科学素质服务", "服务提高全民科学素质", "服务于提高全民科学素质"} <= explicit["serve-science-literacy"]
     assert "服务党和政府科学决策" in explicit["serve-decision-making"]
+    assert "服务创新驱动发展" in explicit["serve-innovation"]
+    assert not any(p.startswith("服务") for p in explicit["popular-science"]), "only duties get verb-first forms"
 
 
 def test_organisation_pattern_and_purpose(graph, concepts, schemes):
@@ -296,55 +306,90 @@ def test_organisation_pattern_and_purpose(graph, concepts, schemes):
 
 
 def test_labels_per_concept_follow_skos(graph, concepts):
-    """S14: one prefLabel per language; S13: pref, alt and hidden labels are pairwise disjoint."""
+    """S14: one prefLabel per language; S13: pref, alt and hidden labels (plain or SKOS-XL) are pairwise disjoint."""
     problems = []
-    hidden_props = hidden_properties(graph)
     for key, c in concepts.items():
         pref = labels(graph, c, SKOS.prefLabel)
-        alt = set(labels(graph, c, SKOS.altLabel))
-        hidden = {o for p in hidden_props for o in labels(graph, c, p)}
+        alt = set(labels(graph, c, SKOS.altLabel)) | set(xl_labels(graph, c, SKOSXL.altLabel))
+        hidden = set(labels(graph, c, SKOS.hiddenLabel)) | set(labels(graph, c, PERFKG.explicitLabel))
+        hidden |= set(xl_labels(graph, c, SKOSXL.hiddenLabel))
         if len({o.language for o in pref}) != len(pref):
             problems.append(f"{key}: two prefLabels in one language")
         for a, b, name in ((set(pref), alt, "pref/alt"), (set(pref), hidden, "pref/hidden"), (alt, hidden, "alt/hidden")):
             if a & b:
                 problems.append(f"{key}: {name} overlap {sorted(map(str, a & b))}")
-        explicit = set(labels(graph, c, PERFKG.explicitLabel))
-        plain_hidden = set(labels(graph, c, SKOS.hiddenLabel))
-        if explicit & plain_hidden:
-            problems.append(f"{key}: phrase both explicitLabel and hiddenLabel {sorted(map(str, explicit & plain_hidden))}")
     assert not problems, "\n".join(problems)
 
 
-def test_trigger_phrases_are_long_enough(graph, concepts):
-    short = [(k, p) for k, c in concepts.items() for kind, ps in trigger_phrases(graph, c).items()
+def test_trigger_phrases_are_long_enough(lexicon, concepts):
+    short = [(k, p) for k, c in concepts.items() for kind, ps in trigger_phrases(lexicon, c).items()
              if kind != "pref" for p in ps if len(p.strip()) < MIN_PHRASE]
     assert not short, f"trigger phrases shorter than {MIN_PHRASE} characters: {short}"
 
 
-def test_trigger_phrases_are_clean(graph, concepts):
+def test_trigger_phrases_are_clean(lexicon, concepts):
     for key, c in concepts.items():
-        for kind, phrases in trigger_phrases(graph, c).items():
+        for kind, phrases in trigger_phrases(lexicon, c).items():
             for p in phrases:
                 assert p == p.strip() and not re.search(r"\s", p), f"{key} {kind} label has whitespace: {p!r}"
-        for p in trigger_phrases(graph, c)["alt"] + trigger_phrases(graph, c)["hidden"]:
+        for p in trigger_phrases(lexicon, c)["alt"] + trigger_phrases(lexicon, c)["hidden"]:
             assert p not in {"服务", "科学", "工作", "建设", "科技"}, f"{key}: bare generic word {p!r} as trigger"
 
 
-def test_no_phrase_is_shared_by_two_concepts(graph, concepts):
+def test_no_phrase_is_shared_by_two_concepts(lexicon, concepts):
     owners: dict[str, set[str]] = defaultdict(set)
     for key, c in concepts.items():
-        for phrases in trigger_phrases(graph, c).values():
+        for phrases in trigger_phrases(lexicon, c).values():
             for p in phrases:
-                owners[p].add(key)
+                owners[normalise(p)].add(key)
     shared = {p: ks for p, ks in owners.items() if len(ks) > 1 and INTENDED_OVERLAPS.get(p) != ks}
     assert not shared, f"phrases used by more than one concept (list intended ones in INTENDED_OVERLAPS): {shared}"
 
 
-def test_known_variants_are_triggers(graph, concepts):
-    hidden = {str(o) for p in hidden_properties(graph) for o in graph.objects(concepts["rural-popsci"], p)}
-    assert "科普及农兴村" in hidden, "the seed's misspelling (l. 82) must link to 科普惠农兴村计划"
-    alt = {str(o) for o in graph.objects(concepts["popular-science"], SKOS.altLabel)}
-    assert "科普" in alt
+def test_cast_scheme_triggers_are_skosxl_labels_with_a_source(graph, concepts):
+    """In the CAST scheme every trigger phrase beyond the names is a SKOS-XL label, so it can carry its source."""
+    plain = [(k, str(o)) for k, c in concepts.items() if (c, SKOS.inScheme, SCHEME) in graph
+             for p in (SKOS.altLabel, SKOS.hiddenLabel, PERFKG.explicitLabel) for o in graph.objects(c, p)]
+    assert not plain, f"plain trigger labels without a source: {plain}"
+    missing = [(key_of(c), str(f)) for prop in (SKOSXL.altLabel, SKOSXL.hiddenLabel)
+               for c, label in graph.subject_objects(prop) for f in graph.objects(label, SKOSXL.literalForm)
+               if graph.value(label, DCTERMS.source) is None]
+    assert not missing, f"skosxl labels without dcterms:source: {missing}"
+
+
+def test_every_phrase_is_in_the_quote_it_cites(graph):
+    """The cited quote contains the phrase (after the linker's normalisation); the quote belongs to a source document
+    with a title and the address of the stored copy it was copied from."""
+    problems, count = [], 0
+    for prop in (SKOSXL.altLabel, SKOSXL.hiddenLabel):
+        for c, label in graph.subject_objects(prop):
+            quote = graph.value(label, DCTERMS.source)
+            text = str(graph.value(quote, RDF.value) or "")
+            for form in graph.objects(label, SKOSXL.literalForm):
+                count += 1
+                if normalise(str(form)) not in normalise(text):
+                    problems.append(f"{key_of(c)}: 「{form}」 not in {quote}")
+            source = graph.value(quote, DCTERMS.isPartOf)
+            if source is None or graph.value(source, DCTERMS.title) is None:
+                problems.append(f"{quote}: no source document with a title")
+            elif not str(graph.value(source, DCTERMS.identifier) or "").startswith("http"):
+                problems.append(f"{source}: no address of the stored copy")
+    assert count > 100 and not problems, "\n".join(problems)
+
+
+def test_no_quote_is_copied_from_the_seed(graph, seed_path):
+    """A quote that is a sentence of the seed would make the seed the phrase's source."""
+    seed = {normalise(line) for line in seed_path.read_text(encoding="utf-8").splitlines() if len(line.strip()) > 8}
+    quotes = [normalise(str(o)) for q, o in graph.subject_objects(RDF.value) if str(q).startswith(str(M["quote-"]))]
+    copied = [q for q in quotes for line in seed if len(line) > 8 and (line in q or q in line)]
+    assert quotes and not copied, copied
+
+
+def test_seed_misspelling_is_not_a_trigger(lexicon, concepts):
+    """The lexicon comes from defining texts, not from the seed: its misspelling 科普及农兴村 (l. 82) is no trigger."""
+    keys = {normalise(t) for c in concepts.values() for ps in trigger_phrases(lexicon, c).values() for t in ps}
+    assert "科普及农兴村" not in keys
+    assert "科普" in trigger_phrases(lexicon, concepts["popular-science"])["alt"]
 
 
 # ------------------------------------------------------------------------------------------------ truth file
@@ -432,6 +477,7 @@ def test_loads_in_owlready2_via_ntriples(graph, concepts):
     onto.load(fileobj=io.BytesIO(nt), format="ntriples")
     rows = list(world.sparql("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a <%s> }" % SKOS.Concept))
     assert rows[0][0] == len(concepts)
-    phrase = list(world.sparql('SELECT ?c WHERE { ?c <%s> "科普及农兴村"@zh }' % SKOS.hiddenLabel))
+    phrase = list(world.sparql('SELECT ?c WHERE { ?c <%s> ?l . ?l <%s> "科普惠农兴村"@zh }'
+                               % (SKOSXL.altLabel, SKOSXL.literalForm)))
     assert [str(r[0].iri) if hasattr(r[0], "iri") else str(r[0]) for r in phrase] == [str(M["rural-popsci"])]
     world.close()

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from perfkg.errors import PerfkgError
 from perfkg.resources import resource_dir
@@ -17,14 +17,21 @@ from perfkg.vocab import PERFKG
 SCORES = {"explicit": 1.0, "pref": 0.9, "alt": 0.8, "hidden": 0.6}
 LABEL_PROPERTY = {"explicit": PERFKG.explicitLabel, "pref": SKOS.prefLabel, "alt": SKOS.altLabel,
                   "hidden": SKOS.hiddenLabel}
+SKOSXL = Namespace("http://www.w3.org/2008/05/skos-xl#")
+# SKOS-XL label properties and the plain SKOS property each one entails (SKOS-XL S55-S57).
+XL_PROPERTIES = {SKOSXL.altLabel: SKOS.altLabel, SKOSXL.hiddenLabel: SKOS.hiddenLabel}
 # Quotation marks and title brackets are ignored when matching: 增"三性" matches 增“三性”, 实施纲要 matches 实施《纲要》.
-_IGNORED = dict.fromkeys(map(ord, "“”‘’\"'「」『』《》〈〉"), None)
+_IGNORED = dict.fromkeys(map(ord, "“”‘’\"'「」『』《》〈〉«»"), None)
+# The 章程 writes 科学技术 (科学技术工作者, 国际科学技术合作) where documents write its standard short form 科技.
+_SHORT_FORMS = (("科学技术", "科技"),)
 
 
 def normalise(text: str) -> str:
-    """The form text and phrases are compared in: NFKC, no whitespace, no quotation marks or title brackets."""
-    text = unicodedata.normalize("NFKC", text).translate(_IGNORED)
-    return "".join(text.split())
+    """The form text and phrases are compared in: NFKC, no whitespace, quotation marks or title brackets, short forms."""
+    text = "".join(unicodedata.normalize("NFKC", text).translate(_IGNORED).split())
+    for long, short in _SHORT_FORMS:
+        text = text.replace(long, short)
+    return text
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,8 @@ class Phrase:
     key: str  # normalised form that is searched for
     concept: URIRef
     kind: str  # explicit | pref | alt | hidden
-    label_property: URIRef
+    label_property: URIRef  # the plain SKOS (or perfkg) label property the phrase is, or follows from
+    source: URIRef | None = None  # the quote the phrase was taken from (dcterms:source of its skosxl label)
 
     @property
     def score(self) -> float:
@@ -168,15 +176,42 @@ def build_lexicon(files: tuple[Path, ...]) -> Lexicon:
 
 
 def _phrases(graph: Graph, c: URIRef, hidden: set[URIRef], is_duty: bool) -> list[Phrase]:
-    """A concept's zh trigger phrases. A duty's prefLabel (为提高全民科学素质服务) is itself an explicit statement."""
+    """A concept's zh trigger phrases: plain SKOS labels, SKOS-XL labels (with their source) and, for a duty, the
+    explicit statement its prefLabel makes (为提高全民科学素质服务) with its verb-first forms (服务提高全民科学素质)."""
     found = []
     props = [(SKOS.prefLabel, "explicit" if is_duty else "pref"), (SKOS.altLabel, "alt")]
     props += [(p, "explicit" if p == PERFKG.explicitLabel else "hidden") for p in sorted(hidden)]
     for prop, kind in props:
         for o in graph.objects(c, prop):
-            if isinstance(o, Literal) and o.language in (None, "zh") and len(normalise(str(o))) >= 2:
+            if _zh(o):
                 found.append(Phrase(str(o), normalise(str(o)), c, kind, prop))
-    return sorted(found, key=lambda p: (p.key, p.kind))
+    for xl_prop, plain in XL_PROPERTIES.items():
+        for label in graph.objects(c, xl_prop):
+            explicit = (label, DCTERMS.type, PERFKG.ExplicitStatement) in graph
+            kind = "explicit" if explicit else ("alt" if plain == SKOS.altLabel else "hidden")
+            source = graph.value(label, DCTERMS.source)
+            for o in graph.objects(label, SKOSXL.literalForm):
+                if _zh(o):
+                    found.append(Phrase(str(o), normalise(str(o)), c, kind,
+                                        PERFKG.explicitLabel if explicit else plain, source))
+    if is_duty:
+        found += [Phrase(p, normalise(p), c, "explicit", PERFKG.explicitLabel) for p in duty_statements(graph, c)]
+    unique = {(p.key, p.kind, p.text): p for p in found}
+    return sorted(unique.values(), key=lambda p: (p.key, p.kind, p.text))
+
+
+def _zh(o) -> bool:
+    return isinstance(o, Literal) and o.language in (None, "zh") and len(normalise(str(o))) >= 2
+
+
+def duty_statements(graph: Graph, c: URIRef) -> list[str]:
+    """服务X and 服务于X for a duty named 为X服务: the same statement with the verb first."""
+    out = []
+    for o in graph.objects(c, SKOS.prefLabel):
+        text = str(o)
+        if _zh(o) and text.startswith("为") and text.endswith("服务") and len(text) > 3:
+            out += [f"服务{text[1:-2]}", f"服务于{text[1:-2]}"]
+    return sorted(out)
 
 
 @cache
