@@ -8,11 +8,13 @@ from rdflib import Dataset, Graph, URIRef
 
 from perfkg.errors import InputError
 from perfkg.model import BudgetDocument
-from perfkg.parse.document import parse_file
+from perfkg.parse.layout import Layout
+from perfkg.parse.readers import DOCUMENT_SUFFIXES, read_document
+from perfkg.rdf.locations import add_locations
 from perfkg.rdf.mapping import document_graph
 from perfkg.rdf.serialise import FORMATS, canonical_format, serialise_dataset, serialise_graph
 
-SOURCE_SUFFIXES = (".txt", ".text")
+SOURCE_SUFFIXES = DOCUMENT_SUFFIXES  # text, PDF, XLSX/XLS/ODS, DOCX, HTML (parse/readers.py)
 RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads", ".jsonld": "json-ld",
                 ".json": "json-ld", ".rdf": "xml", ".owl": "xml"}
 
@@ -40,6 +42,7 @@ class IngestResult:
     graph_iri: URIRef | None = None
     graph: Graph | None = None
     error: InputError | None = None
+    layout: Layout | None = None  # the file as its reader saw it (container, pages/sheets, notices)
 
     @property
     def ok(self) -> bool:
@@ -71,16 +74,19 @@ class IngestResult:
                 f"内容 content {c.content}, 版式 layout {c.layout}), 未识别 unrecognised {len(c.unrecognised)}; "
                 f"{len(doc.projects)} 项目 projects, "
                 f"{sum(len(p.indicators) for p in doc.projects)} 指标 indicators, "
-                f"{len(doc.warnings)} 解析警告 parse warnings, {len(self.graph or [])} 三元组 triples")
+                f"{len(doc.warnings)} 解析警告 parse warnings, {len(self.graph or [])} 三元组 triples"
+                + "".join(f"\n  ! {n.describe()}" for n in (self.layout.notices if self.layout else [])))
 
     def line_map_tsv(self) -> str:
-        """line, status, element(s), text: every non-blank source line and what it became."""
+        """line, status, element(s), text, location: every non-blank line (for a PDF, workbook, Word file or web
+        page: every paragraph and table row, in reading order) and what it became, with its place in the file."""
         doc = self.document
         assert doc is not None
         from perfkg.rdf.iris import IriMinter
 
         minter = IriMinter(doc)
-        rows = ["line\tstatus\telements\ttext"]
+        locations = self.layout.locations() if self.layout is not None and self.layout.source is None else {}
+        rows = ["line\tstatus\telements\ttext\tlocation"]
         for line in sorted(doc.line_map):
             keys = doc.line_map[line]
             if keys == ["unrecognised"]:
@@ -91,7 +97,9 @@ class IngestResult:
                 status = "mapped"
                 elements = ",".join(str(minter.key(k)) for k in keys if not k.startswith("layout:"))
             text = doc.lines[line - 1].replace("\t", " ⇥ ").strip()
-            rows.append(f"{line}\t{status}\t{elements}\t{text}")
+            where = locations.get(line)
+            place = f"{where.describe('zh')} / {where.describe('en')}" if where else f"第 {line} 行 / line {line}"
+            rows.append(f"{line}\t{status}\t{elements}\t{text}\t{place}")
         return "\n".join(rows) + "\n"
 
 
@@ -106,7 +114,8 @@ def collect_sources(sources: list[str | Path], suffixes: tuple[str, ...] = SOURC
             found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in suffixes)
             if not found:
                 kinds = "绩效文本" if suffixes == SOURCE_SUFFIXES else "绩效文本或 RDF 文件"
-                kinds_en = "documents (*.txt)" if suffixes == SOURCE_SUFFIXES else "documents or RDF files"
+                kinds_en = "documents (text, PDF, workbook, Word, web page)" if suffixes == SOURCE_SUFFIXES \
+                    else "documents or RDF files"
                 errors.append(InputError(str(src), None, f"目录中没有{kinds}", f"no {kinds_en} in this folder"))
             files.extend(found)
         elif not p.exists():
@@ -124,7 +133,7 @@ def ingest_file(path: str | Path, *, link: bool = True, self_contained: bool = T
     """
     result = IngestResult(str(path))
     try:
-        doc = parse_file(path)
+        doc, result.layout = read_document(path)
     except InputError as e:
         result.error = e
         return result
@@ -134,6 +143,7 @@ def ingest_file(path: str | Path, *, link: bool = True, self_contained: bool = T
         from perfkg.link import link_document
 
         link_document(result.graph, result.graph_iri, lines=doc.lines, with_schemes=self_contained)
+    add_locations(result.graph, result.layout)  # PDF, workbook, Word, web page: page/sheet/table/row
     return result
 
 
