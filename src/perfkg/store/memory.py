@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pyparsing import ParseException
+
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
@@ -26,9 +28,13 @@ class RdflibStore:
         self.dataset = Dataset(default_union=True)
 
     def query(self, sparql: str, bindings: dict[str, Node] | None = None) -> ResultTable | bool | Graph:
-        if analyse(sparql).is_update:  # one parser decides; a malformed query is QuerySyntaxError here too
-            raise QueryRefused("查询接口不执行 SPARQL 更新", "query() does not run SPARQL updates")
-        return answer_from_rdflib(self.dataset.query(sparql, initBindings=dict(bindings or {})))
+        try:
+            result = self.dataset.query(sparql, initBindings=dict(bindings or {}))
+        except ParseException:
+            if analyse(sparql).is_update:  # else analyse raised QuerySyntaxError, bilingual, as everywhere
+                raise QueryRefused("查询接口不执行 SPARQL 更新", "query() does not run SPARQL updates") from None
+            raise
+        return answer_from_rdflib(result)
 
     def replace_graph(self, graph_iri: str, data: Graph | str | Path) -> int:
         name = URIRef(check_iri(str(graph_iri), "图 IRI", "graph IRI"))

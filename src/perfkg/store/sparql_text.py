@@ -11,9 +11,11 @@ from rdflib.term import Node
 from perfkg.store.errors import BindingError, QuerySyntaxError
 
 # Why rdflib's parser: pyoxigraph 0.5 exposes no parser (only Store.query, whose answer tells SELECT, ASK or
-# "triples" but not CONSTRUCT from DESCRIBE, nor variables, FROM or LIMIT). rdflib's parseQuery is slow
-# (about 40 ms for a library query, 0.9 s for all 23), so analyse() caches by text. Virtuoso-only syntax
-# (DEFINE pragmas) is beyond its grammar and refused with the parser's message; bif: functions parse.
+# "triples" but not CONSTRUCT from DESCRIBE, nor variables, FROM or LIMIT). rdflib's parseQuery is slow: two
+# orders of magnitude slower on a library query than pyoxigraph's parse-and-run on an empty store
+# (bench/sparql_parse.py, raw figures in bench/results/sparql-parse.md). So analyse() caches its verdict per
+# text, and callers that need it only in rare cases ask only then. Virtuoso-only syntax (DEFINE pragmas) is beyond the grammar
+# and refused with the parser's message; bif: functions parse.
 #
 # Offsets are not in rdflib's parse tree. Once the tree says which top-level group is the WHERE pattern, one
 # scan that skips strings, IRIs and comments finds that group's brace: braces and parentheses are the only
