@@ -124,3 +124,19 @@ def score_document(graph: Graph, doc: URIRef, truth: dict[str, set[str]], lexico
         total += Score(len(pred & gold), len(pred - gold), len(gold - pred),
                        [(key, c) for c in sorted(pred - gold)], [(key, c) for c in sorted(gold - pred)])
     return total
+
+
+def score_files(paths, truth_file: str | Path, lexicon: Lexicon, *, aligned: bool = False, reduce: bool = True) -> Score:
+    """Ingest, link and score each document against its rows in truth_file (the tests and the benchmark use this)."""
+    from perfkg.ingest import ingest_file
+    from perfkg.link.linker import link_document
+
+    truth = read_truth(truth_file)
+    vocabulary = truth_vocabulary(truth) if aligned else None
+    total = Score(0, 0, 0)
+    for path in paths:
+        r = ingest_file(Path(path), link=False)
+        link_document(r.graph, r.graph_iri, lexicon=lexicon, lines=r.document.lines)
+        total += score_document(r.graph, r.graph_iri, truth[Path(path).name], lexicon, reduce=reduce,
+                                vocabulary=vocabulary)
+    return total
