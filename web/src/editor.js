@@ -126,5 +126,7 @@ yasgui.on("tabAdd", (_y, id) => setTimeout(() => { const tab = yasgui.getTab(id)
 cancel.addEventListener("click", () => {
   if (!running) return;
   finish(t.cancelled, "cancelled");
-  yasgui.getTab().getYasqe().abortQuery();
+  const yasqe = yasgui.getTab().getYasqe();
+  if (yasqe.abortController) yasqe.abortController.abort(new Error(t.cancelled)); // the reason YASR shows
+  yasqe.abortQuery();
 });

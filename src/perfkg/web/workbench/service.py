@@ -69,7 +69,7 @@ class QueryService:
         ordered = sorted(str(i) for i in iris)
         for start in range(0, len(ordered), LABEL_BATCH):
             chunk = " ".join(URIRef(i).n3() for i in ordered[start:start + LABEL_BATCH])
-            table = await self.select(page, sparql_text("labels") % chunk)
+            table = await self.select(page, sparql_text("labels").replace("$IRIS", chunk))
             for s, label in table.rows:
                 if isinstance(label, Literal):
                     found.setdefault(str(s), {}).setdefault(label.language, str(label))

@@ -66,7 +66,7 @@ def cell(term: Node | None, labels: dict[str, str]) -> Cell:
     if isinstance(term, Literal) and term.datatype in NUMERIC:
         value = term.toPython()
         if isinstance(value, (int, float, Decimal)):
-            text = f"{value:,}" if isinstance(value, int) else format(Decimal(str(value)).normalize(), "f")
+            text = str(value) if isinstance(value, int) else format(Decimal(str(value)).normalize(), "f")
             return Cell(text, sort=str(value), numeric=True)
     return Cell(str(term))
 
