@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import http.client
+import signal
 import io
 import json
 import socket
@@ -18,6 +19,7 @@ import threading
 import time
 import xml.dom.minidom
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import psutil
@@ -402,3 +404,18 @@ def test_a_query_stops_when_its_client_leaves(server):
             break
         time.sleep(0.1)
     assert len(server.pids()) == 2
+
+
+def test_stopping_the_server_stops_its_workers_and_frees_the_store(tmp_path):
+    store_path = tmp_path / "store"
+    with EmbeddedStore(store_path) as st:
+        st.replace_graph(DOC2, document("bj", 10, "北京科协"))
+    srv = Served(store_path, "--workers", "2")
+    workers = srv.pids()
+    assert len(workers) == 2 and get(srv, "ASK {}").status_code == 200
+    srv.process.terminate()  # SIGTERM: uvicorn's graceful shutdown, then the app's lifespan closes the pool
+    assert srv.process.wait(15) in (0, -signal.SIGTERM)  # uvicorn re-raises the signal once it has shut down
+    assert not any(psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE for pid in workers)
+    with EmbeddedStore(store_path) as st:  # the shared lock is released: the store can be written again
+        assert st.triple_count() == 82
+    assert "Traceback" not in "".join(srv.log)
