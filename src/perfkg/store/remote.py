@@ -14,7 +14,7 @@ from rdflib.term import Node
 from SPARQLWrapper import GET, JSON, POST, TURTLE
 
 from perfkg.errors import PerfkgError
-from perfkg.results import ResultTable, table_from_json
+from perfkg.results import table_from_json
 from perfkg.store import truncation
 from perfkg.store.errors import BindingError, LoadError, RemoteStoreError, ResultTruncatedError
 from perfkg.store.graph_loads import (BACKUP_PREFIX, STAGING_PREFIX, GraphSwap, group_units, ntriples_lines,
