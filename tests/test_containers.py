@@ -161,3 +161,28 @@ def test_regenerated_samples_still_parse_the_same(tmp_path, text_twin):
         assert _content(_graph(tmp_path / "samples" / "containers" / f"qinghe-kexie-2025.{ext}"))[0] == expected
     committed, _ = _content(_graph(ROOT / "samples" / "demo" / "qinghe-kexie-2024.xlsx"))
     assert _content(_graph(tmp_path / "samples" / "demo" / "qinghe-kexie-2024.xlsx"))[0] == committed
+
+
+# -- validation located by page/table/row -------------------------------------------------------------------------
+def test_pdf_validation_finds_what_the_text_twin_finds_located_by_page_table_row():
+    import json
+
+    from perfkg.validate import render_html, render_json, render_text, render_turtle, validate_documents
+
+    pdf, text = validate_documents([TWINS / "qinghe-kexie-2025.pdf", TWINS / "qinghe-kexie-2025.txt"], workers=1)
+
+    def what(report):
+        return sorted((f.rule, f.severity, f.element, f.message["en"]) for f in report.findings)
+
+    assert what(pdf) == what(text) and len(pdf.findings) == 4
+    # R33 on the two 效益 rows that count things; read off the PDF by hand: 表 1 row 16 on p. 2, 表 2 row 14 on p. 3
+    located = {f.value_text: f.location for f in pdf.findings if f.rule == "R33"}
+    assert located == {"社区科普志愿服务队数量": {"zh": "第 2 页 表 1 第 16 行", "en": "p. 2, table 1, row 16"},
+                       "转化科技成果数量": {"zh": "第 3 页 表 2 第 14 行", "en": "p. 3, table 2, row 14"}}
+    assert all(f.location == {} for f in text.findings)  # a text file keeps its line numbers
+    assert "! R33   第 2 页 表 1 第 16 行" in render_text([pdf], lang="zh")
+    assert "! R33   p. 3, table 2, row 14" in render_text([pdf], lang="en")
+    results = json.loads(render_json([pdf]))["documents"][0]["results"]
+    assert {"zh": "第 3 页 表 2 第 14 行", "en": "p. 3, table 2, row 14"} in [r["location"] for r in results]
+    assert '<td class="line">第 2 页 表 1 第 16 行</td>' in render_html([pdf], lang="zh")
+    assert '"p. 2, table 1, row 16"@en' in render_turtle(pdf)

@@ -125,6 +125,11 @@ class Locator:
         first, last = self.g.value(node, PERFKG.firstLine), self.g.value(node, PERFKG.lastLine)
         return (int(first) if first is not None else None, int(last) if last is not None else None)
 
+    def location(self, node: Node) -> dict[str, str]:
+        """perfkg:sourceLocation by language (table-sourced documents only), e.g. {"zh": "第 3 页 表 2 第 7 行"}."""
+        return {o.language: str(o) for o in self.g.objects(node, PERFKG.sourceLocation)
+                if isinstance(o, Literal) and o.language}
+
     def document(self) -> Node | None:
         return next(iter(self.g.subjects(RDF.type, PERFKG.BudgetDocument)), None)
 
@@ -182,6 +187,7 @@ def findings_from(report: Graph, data: Graph, shapes: Shapes) -> tuple[list[Find
             first, last = loc.lines(where)
         if first is None:
             first, last = doc_lines
+        location = loc.location(where) or (loc.location(document) if document is not None else {})
         display: list[str] = []
         for p in rule.display_paths:
             display += [str(v) for v in follow(data, where, p, shapes.graph) if isinstance(v, Literal)]
@@ -201,7 +207,7 @@ def findings_from(report: Graph, data: Graph, shapes: Shapes) -> tuple[list[Find
             value=str(value) if value is not None else None, value_text=value_text,
             path=path_text(report, report.value(result, SH.resultPath)), detail=detail,
             project=loc.project_ref(project), indicator=loc.indicator_ref(indicator),
-            first_line=first, last_line=last)
+            first_line=first, last_line=last, location=location)
         findings.append((finding, result))
     findings.sort(key=lambda fr: fr[0].sort_key())
     return [f for f, _ in findings], _canonical_report(report, findings, document, data)
@@ -256,4 +262,6 @@ def _canonical_report(report: Graph, findings: list[tuple[Finding, Node]], docum
             emit(r, PERFKG.firstLine, Literal(finding.first_line))
         if finding.last_line is not None:
             emit(r, PERFKG.lastLine, Literal(finding.last_line))
+        for lang, text in sorted(finding.location.items()):
+            emit(r, PERFKG.sourceLocation, Literal(text, lang=lang))
     return "\n".join(lines) + "\n"

@@ -46,7 +46,7 @@ def _row(f: Finding, lang: str) -> str:
     value = f'<span class="value">{_e(f.value_text)}</span>' if f.value_text else ""
     title = _e(f.rule_label.get(lang, "")) + (" — " + _e(f.rule_source) if f.rule_source else "")
     return (f'<tr class="{f.severity}"><td class="sev {f.severity}">{_e(ui(lang, f.severity))}</td>'
-            f'<td class="rule" title="{title}">{_e(f.rule)}</td><td class="line">{_e(f.lines())}</td>'
+            f'<td class="rule" title="{title}">{_e(f.rule)}</td><td class="line">{_e(f.location.get(lang) or f.lines())}</td>'
             f"<td>{indicator}</td><td>{value}</td><td>{message}{alt}</td></tr>")
 
 

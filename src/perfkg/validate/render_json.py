@@ -24,6 +24,7 @@ def _finding(f: Finding) -> dict:
         "rule": f.rule, "severity": f.severity, "message": f.message, "ruleLabel": f.rule_label,
         "ruleSource": f.rule_source, "element": f.element, "elementKind": f.element_kind,
         "lines": {"first": f.first_line, "last": f.last_line} if f.first_line is not None else None,
+        "location": f.location or None,
         "project": _ref(f.project), "indicator": _ref(f.indicator),
         "value": f.value, "valueText": f.value_text, "path": f.path, "detail": f.detail or None,
         "focusNode": f.focus, "sourceShape": f.shape, "constraintComponent": f.component,

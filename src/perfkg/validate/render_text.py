@@ -22,7 +22,7 @@ def _verdict(report: DocumentReport, lang: str, fail_on: str) -> str:
 
 
 def _finding(f: Finding, lang: str, width: int) -> list[str]:
-    where = ui(lang, "line", lines=f.lines()) if f.first_line else ""
+    where = f.location.get(lang) or (ui(lang, "line", lines=f.lines()) if f.first_line else "")
     head = f"{_MARK[f.severity]} {f.rule:<5} {where}"
     if f.indicator:
         head += f"  {f.indicator.label}"

@@ -40,6 +40,8 @@ class Finding:
     indicator: ElementRef | None = None
     first_line: int | None = None
     last_line: int | None = None
+    # PDF, workbook, Word, web page: where the element is in the user's terms, {"zh": "第 3 页 表 2 第 7 行", "en": …}
+    location: dict[str, str] = field(default_factory=dict)
 
     def sort_key(self) -> tuple:
         return (self.first_line or 0, SEVERITY_RANK.get(self.severity, 9), _rule_key(self.rule), self.element,
