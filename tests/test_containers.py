@@ -186,3 +186,39 @@ def test_pdf_validation_finds_what_the_text_twin_finds_located_by_page_table_row
     assert {"zh": "第 3 页 表 2 第 14 行", "en": "p. 3, table 2, row 14"} in [r["location"] for r in results]
     assert '<td class="line">第 2 页 表 1 第 16 行</td>' in render_html([pdf], lang="zh")
     assert '"p. 2, table 1, row 16"@en' in render_turtle(pdf)
+
+
+def test_batch_of_bad_files_each_named_no_traceback_the_good_one_ingested(tmp_path):
+    import os
+    import subprocess
+
+    from openpyxl import Workbook
+
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    shutil.copy(TWINS / "qinghe-kexie-2025.pdf", batch / "good.pdf")
+    shutil.copy(TWINS / "scanned-page.pdf", batch / "scanned.pdf")
+    for ext, cut in (("pdf", 30000), ("xlsx", 3000), ("docx", 20000)):
+        (batch / f"truncated.{ext}").write_bytes((TWINS / f"qinghe-kexie-2025.{ext}").read_bytes()[:cut])
+    wb = Workbook()
+    wb.active.title = "部门财务收支预算总表"
+    wb.active.append(["收入项目", "预算数"])
+    wb.save(batch / "budget-only.xlsx")
+    with open(batch / "huge.pdf", "wb") as f:
+        f.truncate(3_000_000)
+    env = {**os.environ, "PERFKG_MAX_INPUT_MB": "2"}
+    for command in (["ingest", str(batch), "-o", str(tmp_path / "out")], ["validate", str(batch)]):
+        run = subprocess.run([sys.executable, "-m", "perfkg", *command], capture_output=True, text=True, env=env,
+                             timeout=300)
+        said = run.stdout + run.stderr
+        assert run.returncode == 2, said
+        assert "Traceback" not in said
+        for name, zh, en in (("scanned.pdf", "perfkg 不做 OCR", "OCR is needed"),
+                             ("truncated.pdf", "文件损坏或被截断", "corrupt or truncated"),
+                             ("truncated.xlsx", "压缩包损坏", "corrupt"), ("truncated.docx", "压缩包损坏", "corrupt"),
+                             ("budget-only.xlsx", "部门预算公开表，无绩效目标表", "a budget disclosure with no target table"),
+                             ("huge.pdf", "文件过大", "file too large")):
+            line_zh = next((ln for ln in said.splitlines() if name in ln and zh in ln), None)
+            line_en = next((ln for ln in said.splitlines() if name in ln and en in ln), None)
+            assert line_zh and line_en, (command[0], name, said)
+    assert (tmp_path / "out" / "good.ttl").is_file()
