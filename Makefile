@@ -28,7 +28,7 @@ endif
 
 # Main job on the bundled data/: ingest, link, validate, load into the embedded store, answer questions.
 demo: venv assets
-	$(BIN)/perfkg demo data --out $(OUT)
+	$(BIN)/perfkg demo data samples/demo --out $(OUT)
 
 # The whole test suite (Virtuoso and Java must be installed: see .ci/install-system-deps).
 test: venv assets
