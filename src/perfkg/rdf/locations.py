@@ -35,16 +35,21 @@ def location_triples(node: URIRef, where: Location) -> list[tuple]:
 
 def add_locations(graph: Graph, layout: Layout) -> None:
     """Every node with a perfkg:firstLine gets the place of that line in the file; text files get nothing new."""
-    if layout.source is not None:
+    if layout.source is None:
+        add_line_locations(graph, layout.locations(), layout.container)
+
+
+def add_line_locations(graph: Graph, locations: dict[int, Location], container: str) -> None:
+    """The same from a document's reading-order locations (BudgetDocument.locations); none for a text file."""
+    if not locations:
         return
-    locations = layout.locations()
     for node, first in list(graph.subject_objects(PERFKG.firstLine)):
         where = locations.get(int(first))
         if where is not None and isinstance(node, URIRef):
             for triple in location_triples(node, where):
                 graph.add(triple)
     for source in list(graph.subjects(PERFKG.sourceFileName, None)):
-        graph.add((source, DCTERMS.format, Literal(MEDIA_TYPES.get(layout.container, layout.container))))
+        graph.add((source, DCTERMS.format, Literal(MEDIA_TYPES.get(container, container))))
 
 
 def without_provenance(graph: Graph) -> Graph:
