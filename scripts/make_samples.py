@@ -239,14 +239,15 @@ def write_xlsx(doc: dict, path: Path, budget_sheets: bool) -> None:
 
 
 def convert_to_pdf(source: Path, out_dir: Path, target: str = "pdf") -> Path:
-    """LibreOffice headless, with a private profile so parallel runs do not collide."""
+    """LibreOffice headless (to PDF, or to another format such as "ods" or "xls"), with a private profile so
+    parallel runs do not collide."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise SystemExit("需要 LibreOffice（soffice）/ LibreOffice (soffice) is needed to make the PDFs")
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", target,
                         "--outdir", str(out_dir), str(source)], check=True, capture_output=True, timeout=300)
-    return out_dir / (source.stem + ".pdf")
+    return out_dir / f"{source.stem}.{target.split(':')[0]}"
 
 
 def minimal_pdf(path: Path, page_resources: bytes, content: bytes, extra: list[bytes]) -> None:

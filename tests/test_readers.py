@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, require
 from perfkg.parse.layout import Table, expand_spans
 from perfkg.parse.readers import read_document, read_layout
 
@@ -204,3 +204,16 @@ def test_text_reader_keeps_the_file_lines(seed_path):
     assert all(line.text == layout.lines()[line.number - 1] for line in layout.stream())
     line = next(s for s in layout.stream() if s.text.startswith("项目编码\t13030022P00702210044W"))
     assert (line.number, line.location.describe("zh"), line.location.describe("en")) == (122, "第 122 行", "line 122")
+
+
+@pytest.mark.parametrize("target", ["ods", "xls"])
+def test_ods_and_xls_saved_by_libreoffice_read_like_the_xlsx(tmp_path, target):
+    import shutil
+
+    import make_samples
+
+    require(shutil.which("soffice") is not None, "LibreOffice (soffice) to save the workbook as ODS and XLS")
+    made = make_samples.convert_to_pdf(TWINS / "qinghe-kexie-2025.xlsx", tmp_path, target)
+    doc, layout = read_document(made)
+    assert layout.container == target
+    _expect_document(doc, DOC_2025)
