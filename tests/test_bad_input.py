@@ -82,7 +82,7 @@ def test_gb18030_and_crlf_are_decoded(tmp_path):
     gbk = write(tmp_path, text, "gbk.txt", encoding="gbk", newline="\r\n")
     gb18030 = write(tmp_path, text, "gb18030.txt", encoding="gb18030", newline="\r\n")
     utf8 = write(tmp_path, text, "utf8.txt")
-    results = {Path(r.path).name: r for r in ingest([gbk, gb18030, utf8])}
+    results = {p.name: ingest([p])[0] for p in (gbk, gb18030, utf8)}  # one document: one identity per batch
     assert results["gbk.txt"].document.encoding == "gb18030"
     reference = results["utf8.txt"].document
     for name in ("gbk.txt", "gb18030.txt"):
@@ -107,7 +107,7 @@ def test_cli_exit_codes_and_messages(tmp_path):
     assert "empty.txt:1: 文件为空" in err and "file is empty" in err
     assert "missing.txt: 文件不存在" in err
     assert "Traceback" not in err
-    assert "1/3" in out and (tmp_path / "o" / "good.ttl").is_file()
+    assert "1/3" in out and (tmp_path / "o" / "139900-139901-2023.ttl").is_file()  # named by identity
 
 
 def test_cli_binary_file_no_traceback(tmp_path):

@@ -20,7 +20,7 @@ from perfkg.vocab import ID, MANDATE, PERFKG
 from conftest import DATA
 
 P1, P2 = ID["project/13030022P00702210044W"], ID["project/13030022P00702210045G"]
-DOC = ID["doc/731001-2022"]
+DOC = ID["doc/130300-731001-2022"]
 
 MINZHENG = """
 @prefix mandate: <https://w3id.org/perfkg/mandate/> .  @prefix perfkg: <https://w3id.org/perfkg/ontology#> .

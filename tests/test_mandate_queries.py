@@ -128,7 +128,7 @@ def test_mandate_coverage_lists_every_mandate_with_zeros(seed):
 
 def test_unlinked_on_the_seed(seed):
     found = rows("unlinked", seed[1])
-    doc = ID["doc/731001-2022"]
+    doc = ID["doc/130300-731001-2022"]
     # The labels say these serve no mandate: (十) l.52, (十三) l.58 and 科协物业管理费 with its three goals.
     serving_none = {("subgoal", f"{doc}/subgoal/10"), ("subgoal", f"{doc}/subgoal/13"),
                     ("project", str(ID[f"project/{P2}"])),

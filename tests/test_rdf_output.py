@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_stable_iris(seed_result):
     g, doc = seed_result.graph, seed_result.graph_iri
-    assert doc == ID["doc/731001-2022"]
+    assert doc == ID["doc/130300-731001-2022"]
     projects = sorted(g.objects(doc, PERFKG.hasProject))
     assert projects == [ID["project/13030022P00702210044W"], ID["project/13030022P00702210045G"]]
     indicator = URIRef(f"{projects[0]}/indicator/12")
@@ -78,7 +78,7 @@ def test_round_trip_dataset(seed_result, fmt):
 def _ingest_in_subprocess(seed: Path, out: Path, hashseed: str) -> None:
     env = dict(os.environ, PYTHONHASHSEED=hashseed)
     subprocess.run([sys.executable, "-m", "perfkg", "ingest", str(seed), str(ROOT / "data"), "-o", str(out),
-                    "--format", "turtle,nt,json-ld,trig"], check=True, env=env, capture_output=True, timeout=300)
+                    "--format", "turtle,nt,json-ld,trig", "--corpus"], check=True, env=env, capture_output=True, timeout=300)
 
 
 def test_byte_identical_output_across_processes(seed_path, tmp_path):

@@ -164,9 +164,9 @@ def test_cli_reason_both_engines(seed_path, tmp_path, capsys):
     assert "HermiT and CONSTRUCT agree" in out and "13030022P00702210044W" in out
     ds = Dataset()
     ds.parse(tmp_path / f"{seed_path.stem}.reasoned.trig", format="trig")
-    inferred = ds.graph(inferred_graph_iri(ID["doc/731001-2022"]))
+    inferred = ds.graph(inferred_graph_iri(ID["doc/130300-731001-2022"]))
     assert (P1, RDF.type, PERFKG.PopularScienceProject) in inferred
-    assert (P1, RDF.type, PERFKG.PopularScienceProject) not in ds.graph(ID["doc/731001-2022"])
+    assert (P1, RDF.type, PERFKG.PopularScienceProject) not in ds.graph(ID["doc/130300-731001-2022"])
 
 
 def test_cli_reason_corpus_uses_construct(tmp_path, capsys):

@@ -44,8 +44,8 @@ def test_ingest_results_are_accepted():
 
 def test_rdf_input_gives_the_same_findings_as_the_text(tmp_path):
     results = [ingest_file(DATA / n, link=False) for n in ("yunling-kexie-2024.txt", "beihu-minzheng-2024.txt")]
-    write_outputs(results, tmp_path, ["turtle", "trig"], line_map=False)
-    from_ttl = validate_documents([tmp_path / "yunling-kexie-2024.ttl"], workers=1)[0]
+    write_outputs(results, tmp_path, ["turtle", "trig"], line_map=False, corpus=True)
+    from_ttl = validate_documents([tmp_path / "139900-512001-2024.ttl"], workers=1)[0]
     assert from_ttl.source_file == "yunling-kexie-2024.txt"
     assert key(from_ttl) == key(base_reports()["yunling-2024"])
     corpus = validate_documents([tmp_path / "corpus.trig"], workers=1)  # one report per named graph

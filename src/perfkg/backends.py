@@ -11,7 +11,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 
 from perfkg.errors import InputError, PerfkgError
-from perfkg.ingest import RDF_SUFFIXES, SOURCE_SUFFIXES, IngestResult, collect_sources, ingest_file, load_rdf
+from perfkg.sources import IngestResult, load_items  # noqa: F401 — load_items (the one loader) re-exported
 from perfkg.ontology import ontology_graph
 from perfkg.queries import QueryInfo
 from perfkg.store.protocol import TripleStore
@@ -34,28 +34,6 @@ class LoadItem:
     graph: Graph | None = None
     error: PerfkgError | None = None
     result: IngestResult | None = None
-
-
-def load_items(sources: list[str | Path], *, link: bool = True) -> list[LoadItem]:
-    """Source documents are ingested; RDF files keep their named graphs (triples files get one named after the file)."""
-    files, errors = collect_sources(sources, SOURCE_SUFFIXES + tuple(RDF_SUFFIXES))
-    items = [LoadItem(e.path, error=e) for e in errors]
-    for path in files:
-        if path.suffix.lower() in SOURCE_SUFFIXES:
-            r = ingest_file(path, link=link, self_contained=False)  # the store holds the vocabulary graph once
-            items.append(LoadItem(str(path), r.graph_iri, r.graph, r.error, r))
-            continue
-        ds = Dataset()
-        try:
-            load_rdf(path, ds)
-        except InputError as e:
-            items.append(LoadItem(str(path), error=e))
-            continue
-        for g in sorted((g for g in ds.graphs() if len(g)), key=lambda g: str(g.identifier)):
-            copy = Graph()
-            copy += g
-            items.append(LoadItem(str(path), URIRef(str(g.identifier)), copy))
-    return items
 
 
 class LibraryBackend:

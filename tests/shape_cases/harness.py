@@ -17,8 +17,8 @@ BASES = {
     "seed": ROOT.parent / "shared" / "seeds" / "000_38770c5ad42c6795.txt",
 }
 MACROS = {
-    "YDOC": ID + "doc/512001-2023", "BDOC": ID + "doc/305001-2024", "KDOC": ID + "doc/512001-2024",
-    "SDOC": ID + "doc/731001-2022",
+    "YDOC": ID + "doc/139900-512001-2023", "BDOC": ID + "doc/139800-305001-2024", "KDOC": ID + "doc/139900-512001-2024",
+    "SDOC": ID + "doc/130300-731001-2022",
     "Y1": ID + "project/13990023P00512030012K", "Y2": ID + "project/13990023P00512030013C",
     "Y3": ID + "project/13990023P00512030015R", "Y4": ID + "project/13990023P00512030009W",
     "B1": ID + "project/13980024P03050100107A", "B2": ID + "project/13980024P03050100108G",

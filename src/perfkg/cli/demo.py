@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from perfkg.backends import EmbeddedBackend, load_items, replace_all
-from perfkg.ingest import ingest, write_outputs
+from perfkg.ingest import ingest, write_outputs  # noqa
 from perfkg.queries import get_query
 from perfkg.results import render
 

@@ -9,7 +9,8 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 
 from perfkg.errors import InputError, PerfkgError
-from perfkg.ingest import RDF_SUFFIXES, SOURCE_SUFFIXES, collect_sources, ingest_file, load_rdf
+from perfkg.rdf.inputs import RDF_FORMATS as RDF_SUFFIXES
+from perfkg.sources import DOCUMENT_READERS as SOURCE_SUFFIXES, collect as collect_sources, ingest_file, load_rdf
 from perfkg.link import link_document, load_lexicon
 from perfkg.rdf.serialise import FORMATS, canonical_format, serialise_dataset, serialise_graph
 from perfkg.vocab import PERFKG

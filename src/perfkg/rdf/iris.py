@@ -1,7 +1,8 @@
-"""Mints perfkg's stable IRIs: documents from unit code + year, projects from their code, parts by position."""
+"""Mints perfkg's stable IRIs: documents from division + unit code + year, projects from their code, parts by position."""
 from __future__ import annotations
 
-from urllib.parse import quote
+import re
+from urllib.parse import quote, unquote
 
 from rdflib import URIRef
 
@@ -13,11 +14,35 @@ def _safe(text: str) -> str:
     return quote(text, safe="")
 
 
+# 财政区划 code (GB/T 2260) that starts a project code: 13030022P00702210044W -> 130300 = 秦皇岛市 (rules.md §4);
+# other provinces' codes start the same way (重庆 50023300024P000060 -> 500233)
+_DIVISION = re.compile(r"^([0-9]{6})[0-9A-Z]{6,}$")
+
+
+def division(doc: BudgetDocument) -> str | None:
+    """Where the document's unit codes are valid: the 6-digit 财政区划 code that starts its project codes, else the
+    finance bureau that reviewed it (unit codes are local to a city or county, so they need one or the other)."""
+    for project in doc.projects:
+        match = _DIVISION.match(project.code or "")
+        if match:
+            return match.group(1)
+    return doc.reviewer or None
+
+
 def document_iri(doc: BudgetDocument) -> URIRef:
-    """id/doc/{unit code}-{year}; without a unit code, a content hash keeps it stable."""
-    unit = doc.unit_code or f"sha-{doc.source_sha256[:12]}"
+    """id/doc/{division}-{unit code}-{year}, e.g. doc/130300-731001-2022; when the division or the unit code is
+    unknown, the content hash (doc/sha-…) keeps it stable and never shared by two different texts."""
     year = doc.year if doc.year is not None else "unknown"
-    return ID[f"doc/{unit}-{year}"]
+    place = division(doc)
+    if doc.unit_code and place:
+        return ID[f"doc/{_safe(place)}-{_safe(doc.unit_code)}-{year}"]
+    return ID[f"doc/sha-{doc.source_sha256[:12]}-{year}"]
+
+
+def document_name(iri: URIRef | str) -> str:
+    """The document IRI's last segment, readable (130300-731001-2022, 临水市财政局-139901-2023): output file names."""
+    name = unquote(str(iri).rstrip("/").rsplit("/", 1)[-1])
+    return re.sub(r"[\\/\x00-\x1f]", "_", name) or "document"
 
 
 def organisation_iri(name: str) -> URIRef:
@@ -41,7 +66,9 @@ class IriMinter:
         self.doc = doc
         self.document = document_iri(doc)
         self.source = URIRef(f"{self.document}/source")
-        self._projects = {p.position: project_iri(self.document, p.code, p.position) for p in doc.projects}
+        # a second table with an already used code gets a position IRI: two tables never merge into one project
+        self._projects = {p.position: project_iri(self.document, None if p.duplicate_code_of else p.code, p.position)
+                          for p in doc.projects}
 
     def project(self, position: int) -> URIRef:
         return self._projects[position]

@@ -12,7 +12,8 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 
 from perfkg.errors import InputError
-from perfkg.ingest import RDF_SUFFIXES, SOURCE_SUFFIXES, IngestResult, ingest_file, load_rdf
+from perfkg.rdf.inputs import RDF_FORMATS as RDF_SUFFIXES
+from perfkg.sources import DOCUMENT_READERS as SOURCE_SUFFIXES, IngestResult, ingest_file, load_rdf
 from perfkg.validate.engine import run_pyshacl
 from perfkg.validate.locate import findings_from
 from perfkg.validate.report import DocumentReport, InputProblem
