@@ -217,3 +217,15 @@ def test_ods_and_xls_saved_by_libreoffice_read_like_the_xlsx(tmp_path, target):
     doc, layout = read_document(made)
     assert layout.container == target
     _expect_document(doc, DOC_2025)
+
+
+def test_html_layout_table_around_the_page_is_looked_into(tmp_path):
+    """Government sites often wrap the whole page in a layout table: its cells are containers, not data."""
+    inner = (TWINS / "qinghe-kexie-2025.html").read_text(encoding="utf-8")
+    body = inner.split("<body>", 1)[1].rsplit("</body>", 1)[0]
+    page = tmp_path / "wrapped.html"
+    page.write_text(f"<html><body><table><tr><td>网站导航</td></tr><tr><td>{body}</td></tr></table></body></html>",
+                    encoding="utf-8")
+    layout = read_layout(page)
+    assert [line.text for line in layout.stream()][:2] == ["网站导航", DOC_2025["title"]]
+    assert _cell(_project_table(layout, 1), "产出指标").rowspan == 7

@@ -84,8 +84,12 @@ class _Walker:
     def walk(self, el) -> None:
         if not isinstance(el.tag, str) or el.tag in SKIP_TAGS:
             return
-        if el.tag == "table":
+        if el.tag == "table" and not el.xpath(".//table"):
             self.table(el)
+            return
+        if el.tag in ("table", "tbody", "thead", "tfoot", "tr"):  # a layout table around the content: look inside
+            for child in el:
+                self.walk(child)
             return
         has_blocks = any(isinstance(d.tag, str) and (d.tag in BLOCK_TAGS or d.tag == "table") for d in el.iterdescendants())
         if not has_blocks:
