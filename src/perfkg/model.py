@@ -124,6 +124,8 @@ class Project:
     indicators: list[Indicator] = field(default_factory=list)
     column_headers: tuple[str, ...] = ()
     span: Span = Span(0, 0)
+    title_missing: bool = False  # the table had no "N. …绩效目标表" line; `title` is empty
+    duplicate_code_of: int | None = None  # position of an earlier project with the same code (never merged)
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,8 @@ class BudgetDocument:
     projects: list[Project] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
     # every non-blank line -> what it became: element keys ("project/1/indicator/3")
-    # or a layout class ("layout:toc", "layout:duplicate-heading", "unrecognised")
+    # or a layout class ("layout:toc", "layout:duplicate-heading", "layout:duplicate-row"), or ["unrecognised"]
+    # when any of its content did not reach the model (a line is mapped only when all of it was read)
     line_map: dict[int, list[str]] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)  # decoded source lines, index 0 = line 1
 

@@ -5,8 +5,11 @@ import re
 
 # Han ideographs, CJK punctuation and full-width forms: a space between two of these is an artefact.
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2018-\u201d\u2026"
-_SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0\u3000]+(?=[{_CJK}])")
-_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+# Whitespace inside a line: every Unicode white space character (str.isspace: space, tab, VT, FF, NBSP, U+3000,
+# U+2000–U+200A, …). Line breaks never reach here: source.py splits lines on them.
+_WS = r"[^\S\n]"
+_SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}]){_WS}+(?=[{_CJK}])")
+_SPACES = re.compile(rf"{_WS}+")
 _BULLET_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.．、]\s*")
 
 

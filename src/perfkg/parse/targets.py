@@ -113,6 +113,7 @@ FLAGS = (
     "approximate",            # 约/左右: no comparator read
     "ascii-operator",         # ">=" / "<=" written with two ASCII characters
     "conflicting-comparator", # a symbol and a word disagree ("≥5%以下"); the symbol is kept
+    "exponent-notation",      # "1e5", "1e999": not a plain decimal, left unparsed (kind "unparsed")
     "free-text",              # the number sits in a sentence: leftover words in `qualifier`
     "implied-comparator",     # nothing written; read as "="
     "incomplete-unit",        # a per-unit with no numerator ("≤28.40/株")
@@ -169,6 +170,8 @@ _DASHES = re.compile(r"[-—–_/\\.…·~]+")
 _NUMBER = re.compile(
     r"(?<![A-Za-z0-9.])(?P<sign>-)?(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?)"
 )
+# Exponent notation right after a number ("1e999", "2E+3"): only plain decimals are target values.
+_EXPONENT = re.compile(r"[eE][+-]?\d")
 # Two numbers joined by a range mark: "1-2个", "80~90%", "3至5天".
 _NUMBER_RANGE = re.compile(r"\d(?:[\d.,]*)\s*(?:-|~|—|–|至|到)\s*\d")
 
@@ -319,6 +322,8 @@ def _read_number(raw: str, text: str, work: str, flags: set[str]) -> Target:
         return _unparsed(raw, text, flags | {"multiple-numbers"})
     m = numbers[0]
     before, after, sign = work[: m.start()], work[m.end():], m["sign"]
+    if _EXPONENT.match(after):  # "1e5", "1E+999": not a printed decimal; never read as 1 with unit "e5"
+        return _unparsed(raw, text, flags | {"exponent-notation"})
     if sign and before.strip() and not _OP_AT_END.search(before):
         before, sign = before + sign, None  # "A-5": the dash belongs to the text, not the number
     ctx = _Context(before, after, flags)

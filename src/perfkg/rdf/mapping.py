@@ -29,15 +29,20 @@ def project_series(code: str | None) -> str | None:
     return f"{m.group('region')}-{m.group('serial')}" if m else None
 
 
-def _dec(value: Decimal) -> Literal:
+def _dec(value: Decimal | None) -> Literal | None:
     """xsd:decimal in canonical lexical form ("40.00" -> "40.0"), so every serialisation round-trips exactly.
 
-    The printed form is kept beside it (perfkg:printedAmount, perfkg:rawValue).
+    The printed form is kept beside it (perfkg:printedAmount, perfkg:rawValue). Exact for any number of digits (no
+    rounding to the decimal context); NaN and infinities have no xsd:decimal form and give no literal (None).
     """
-    text = format(value.normalize(), "f")
-    if "." not in text:
-        text += ".0"
-    return Literal(text, datatype=XSD.decimal)
+    if value is None or not value.is_finite():
+        return None
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", "0", ""):
+        text = "0"
+    return Literal(text + ".0" if "." not in text else text, datatype=XSD.decimal)
 
 
 class _Builder:
@@ -105,8 +110,11 @@ class _Builder:
             self.add(org, RDF.type, PERFKG.Department)
             self.add(org, SKOS.prefLabel, Literal(doc.organisation, lang="zh"))
             self.add(d, PERFKG.issuedBy, org)
-            if doc.compiler:
-                self.add(d, PERFKG.compiledBy, organisation_iri(doc.compiler))
+        if doc.compiler:
+            compiler = organisation_iri(doc.compiler)
+            self.add(d, PERFKG.compiledBy, compiler)
+            if doc.compiler != doc.organisation:  # the name reaches the graph even without a title line
+                self.add(compiler, SKOS.prefLabel, Literal(doc.compiler, lang="zh"))
         if doc.reviewer:
             bureau = organisation_iri(doc.reviewer)
             self.add(bureau, RDF.type, PERFKG.FinanceBureau)
@@ -139,7 +147,7 @@ class _Builder:
         self.add(s, PERFKG.position, Literal(p.position))
         self.add(s, PERFKG.projectCode, p.code)
         self.add(s, PERFKG.projectSeries, project_series(p.code))
-        self.add(s, DCTERMS.title, Literal(p.title.text, lang="zh"))
+        self.add(s, DCTERMS.title, Literal(p.title.text, lang="zh") if not p.title_missing else None)
         if p.unit_code:
             unit = unit_iri(p.unit_code)
             self.add(unit, RDF.type, PERFKG.BudgetUnit)
@@ -159,7 +167,7 @@ class _Builder:
             self.add(n, PERFKG.position, Literal(m.position))
             self.add(n, PERFKG.periodLabel, m.label)
             self.add(n, PERFKG.month, Literal(m.month) if m.month is not None else None)
-            self.add(n, PERFKG.cumulativePercent, _dec(m.cumulative_percent) if m.cumulative_percent is not None else None)
+            self.add(n, PERFKG.cumulativePercent, _dec(m.cumulative_percent))
             self.add(n, PERFKG.rawValue, m.raw_value)
             self.add(n, PERFKG.labelInferred, Literal(m.label_inferred))
             self.add(s, PERFKG.hasSpendingMilestone, n)
@@ -175,9 +183,9 @@ class _Builder:
     def amount(self, s: URIRef, a: Amount, p: Project) -> URIRef:
         self.node(s, PERFKG.MonetaryAmount, p.funding_span or p.span)
         self.add(s, PERFKG.printedAmount, a.raw)
-        self.add(s, PERFKG.amount, _dec(a.value) if a.value is not None else None)
+        self.add(s, PERFKG.amount, _dec(a.value))
         self.add(s, PERFKG.amountUnit, a.unit)
-        self.add(s, PERFKG.amountInYuan, _dec(a.yuan) if a.yuan is not None else None)
+        self.add(s, PERFKG.amountInYuan, _dec(a.yuan))
         return s
 
     def indicator(self, project: URIRef, ind: Indicator) -> None:
@@ -207,7 +215,7 @@ class _Builder:
         self.add(s, PERFKG.valueKind, VALUE_KINDS[t.kind])
         self.add(s, PERFKG.comparator, COMPARATORS.get(t.comparator) if t.comparator else None)
         self.add(s, PERFKG.comparatorExplicit, Literal(t.comparator_explicit))
-        self.add(s, PERFKG.targetValue, _dec(t.value) if t.value is not None else None)
+        self.add(s, PERFKG.targetValue, _dec(t.value))
         self.add(s, PERFKG.targetUnit, t.unit)
         self.add(s, PERFKG.qualifier, t.qualifier)
         self.add(s, PERFKG.targetDate, t.date)
