@@ -18,7 +18,7 @@ from rdflib import Graph, URIRef
 
 from perfkg.errors import InputError, InternalError, PerfkgError
 from perfkg.model import BudgetDocument
-from perfkg.parse.document import parse_file
+from perfkg.parse.readers import DOCUMENT_SUFFIXES, parse_path
 from perfkg.rdf.inputs import RDF_FORMATS, document_graphs, parse_rdf
 from perfkg.rdf.mapping import document_graph
 from perfkg.vocab import PERFKG, SKOS
@@ -41,9 +41,10 @@ DEFAULT_LIMITS = Limits()
 
 # --- readers: the one place where a file type is dispatched -----------------------------------------------------
 # suffix -> reader of a source document (the model of issue "read documents as they are published" plugs in here)
-DOCUMENT_READERS: dict[str, Callable[[Path], BudgetDocument]] = {".txt": parse_file, ".text": parse_file}
+# every container is read through parse/readers.py (the content decides: a .pdf that is HTML is read as HTML)
+DOCUMENT_READERS: dict[str, Callable[[Path], BudgetDocument]] = {suffix: parse_path for suffix in DOCUMENT_SUFFIXES}
 # suffixes of binary containers, whose size limit is max_container_mb
-CONTAINER_SUFFIXES: frozenset[str] = frozenset()
+CONTAINER_SUFFIXES: frozenset[str] = frozenset(s for s in DOCUMENT_SUFFIXES if s not in (".txt", ".text"))
 
 
 def kind_of(path: Path) -> str | None:
@@ -58,7 +59,7 @@ def kind_of(path: Path) -> str | None:
 
 def read_document(path: Path) -> BudgetDocument:
     """The document model of a source file, by its reader; a file named explicitly with another suffix is text."""
-    return DOCUMENT_READERS.get(path.suffix.lower(), parse_file)(path)
+    return DOCUMENT_READERS.get(path.suffix.lower(), parse_path)(path)
 
 
 # --- one parsed source document -----------------------------------------------------------------------------------
@@ -201,7 +202,8 @@ def collect(sources: list[str | Path], *, rdf: bool = False) -> tuple[list[Path]
         if p.is_dir():
             found = sorted(f for f in p.rglob("*") if f.suffix.lower() in wanted and not f.is_dir())
             if not found:
-                kinds = ("绩效文本或 RDF 文件", "documents or RDF files") if rdf else ("绩效文本", "documents (*.txt)")
+                kinds = ("绩效文本或 RDF 文件", "documents or RDF files") if rdf else \
+                    ("绩效文本", "documents (text, PDF, workbook, Word, web page)")
                 errors.append(InputError(str(src), None, f"目录中没有{kinds[0]}", f"no {kinds[1]} in this folder"))
         elif not p.exists() and not p.is_symlink():
             errors.append(InputError(str(src), None, "文件不存在", "file not found"))

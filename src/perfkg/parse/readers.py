@@ -1,7 +1,6 @@
 """Chooses the reader for a file by its content first and its suffix second (a `.pdf` that is HTML is read as HTML)."""
 from __future__ import annotations
 
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -12,7 +11,6 @@ from perfkg.model import BudgetDocument
 from perfkg.parse.layout import Layout, too_large
 
 DOCUMENT_SUFFIXES = (".txt", ".text", ".pdf", ".xlsx", ".xlsm", ".xls", ".ods", ".docx", ".html", ".htm", ".shtml")
-MAX_BYTES = int(float(os.environ.get("PERFKG_MAX_INPUT_MB", "200")) * 1_000_000)
 _HTML = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|table|meta|title)\b",
                    re.I | re.S)
 SUFFIX_KIND = {".txt": "text", ".text": "text", ".pdf": "pdf", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xlsx",
@@ -61,17 +59,19 @@ def reader_for(kind: str) -> Callable[[str | Path], Layout]:
 
 
 def read_layout(path: str | Path, max_bytes: int | None = None) -> Layout:
-    """Read any supported file into the table model; InputError (bilingual, naming the file) when it cannot be."""
+    """Read any supported file into the table model; InputError (bilingual, naming the file) when it cannot be.
+
+    max_bytes: refuse a larger file before reading it (the commands apply sources.Limits before they get here).
+    """
     p = Path(path)
     shown = str(path)
     if not p.exists():
         raise InputError(shown, None, "文件不存在", "file not found")
     if p.is_dir():
         raise InputError(shown, None, "这是一个目录，不是文件", "is a directory, not a file")
-    limit = MAX_BYTES if max_bytes is None else max_bytes
     size = p.stat().st_size
-    if size > limit:
-        raise too_large(shown, size, limit)
+    if max_bytes is not None and size > max_bytes:
+        raise too_large(shown, size, max_bytes)
     with open(p, "rb") as f:
         head = f.read(4096)
     kind = sniff(p, head)
@@ -149,3 +149,8 @@ def read_document(path: str | Path) -> tuple[BudgetDocument, Layout]:
     """Read any supported file and interpret it; InputError (bilingual, naming file and place) when it cannot be."""
     layout = read_layout(path)
     return interpret(layout), layout
+
+
+def parse_path(path: str | Path) -> BudgetDocument:
+    """The document model of any supported file (the reader table of sources.py points every suffix here)."""
+    return read_document(path)[0]
