@@ -419,3 +419,15 @@ def test_stopping_the_server_stops_its_workers_and_frees_the_store(tmp_path):
     with EmbeddedStore(store_path) as st:  # the shared lock is released: the store can be written again
         assert st.triple_count() == 82
     assert "Traceback" not in "".join(srv.log)
+
+
+def test_a_stalled_request_body_gets_408_and_holds_no_worker(server):
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(b"POST /sparql HTTP/1.1\r\nHost: t\r\nContent-Type: application/sparql-query\r\n"
+                     b"Content-Length: 100\r\n\r\nSELECT")  # 6 of 100 bytes, then silence
+        assert get(server, "ASK {}", timeout=5).status_code == 200  # others are served meanwhile
+        started = time.monotonic()
+        answer = conn.recv(65536)
+        assert answer.startswith(b"HTTP/1.1 408") and "过慢" in answer.decode() and "too slowly" in answer.decode()
+        assert time.monotonic() - started < 3  # --idle-timeout 1

@@ -32,7 +32,8 @@ def run(args) -> int:
         raise PerfkgError(f"限制参数无效：{e}", f"invalid limit: {e}") from None
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
-        listener = socket.create_server((args.host, args.port))
+        family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+        listener = socket.create_server((args.host, args.port), family=family)
     except OSError as e:
         raise PerfkgError(f"无法监听 {args.host}:{args.port}：{e}", f"cannot listen on {args.host}:{args.port}: {e}") from None
     app = create_app(args.store, settings, extra_routes=workbench_routes())

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import logging
 from http import HTTPStatus
 from pathlib import Path
 from typing import Sequence
@@ -17,6 +18,7 @@ from perfkg.web.limits import Settings
 from perfkg.web.sparql import GRAPH_FORMATS, RESULT_FORMATS, HttpError, SparqlEndpoint, library_response, load_library
 
 ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]  # /sparql answers 405 itself, bilingual
+log = logging.getLogger("perfkg.serve")
 ERRORS = {404: ("没有这个地址", "not found"), 405: ("不允许此方法", "method not allowed")}
 
 
@@ -47,7 +49,8 @@ def create_app(store_path: str | Path, settings: Settings | None = None,
     routes = [*extra_routes,
               Route("/sparql", endpoint.handle, methods=ANY_METHOD), Route("/sparql/", endpoint.handle, methods=ANY_METHOD),
               Route("/queries", queries), Route("/.well-known/perfkg-queries", queries), Route("/", home)]
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error})
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    exception_handlers={HTTPException: http_error, Exception: internal_error})
     app.state.endpoint, app.state.settings, app.state.library = endpoint, settings, library
     return app
 
@@ -58,6 +61,11 @@ async def http_error(request: Request, exc: HTTPException):
     if exc.status_code == 404:
         zh, en = f"{zh}：{request.url.path}", f"{en}: {request.url.path}"
     return HttpError(exc.status_code, zh, en, headers).response()
+
+
+async def internal_error(request: Request, exc: Exception):
+    log.error("internal error on %s", request.url.path, exc_info=exc)  # the traceback goes to the log, never out
+    return HttpError(500, "服务器内部错误", "internal server error").response()
 
 
 def home_page(settings: Settings, library: list) -> str:

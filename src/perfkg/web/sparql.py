@@ -197,8 +197,8 @@ class SparqlEndpoint:
         job = Job(queries[0], default_graphs, named_graphs, result_format, graph_format, s.max_rows, s.max_bytes,
                   str(self.spool / uuid.uuid4().hex))
         started = time.perf_counter()
-        meta = await self._run(request, job)
-        return self._stream(job, meta, time.perf_counter() - started)
+        meta = await self.run(request, job)
+        return self.respond(job, meta, time.perf_counter() - started)
 
     async def _params(self, request: Request) -> dict[str, list[str]]:
         params = parse_qs(request.url.query, keep_blank_values=True)
@@ -243,34 +243,43 @@ class SparqlEndpoint:
         except UnicodeDecodeError:
             raise HttpError(400, "请求体不是 UTF-8", "the request body is not UTF-8") from None
 
-    async def _run(self, request: Request, job: Job) -> dict:
-        """Run a job on a worker; the worker is killed when it overruns, dies, or the client leaves."""
+    async def run(self, request: Request, job: Job) -> dict:
+        """Run a job on a worker (HttpError when it fails); the worker is killed when it overruns, dies, or the
+        client of `request` leaves. The answer is in job.spool: pass the result to respond()."""
         s = self.settings
         try:
             worker = await self.pool.acquire(s.timeout)
         except EndpointBusy as e:
             raise HttpError(503, e.message_zh, e.message_en, {"Retry-After": "5"}) from None
+        try:
+            worker.send(job)
+        except (OSError, ValueError):  # it died while idle
+            self.pool.replace(worker)
+            raise HttpError(503, "查询工作进程不可用，请重试", "the query worker was not available; retry",
+                            {"Retry-After": "1"}) from None
         reply_task = asyncio.ensure_future(worker.reply(s.timeout))
         gone_task = asyncio.ensure_future(_client_gone(request.receive))
         try:
-            worker.send(job)
-            done, _ = await asyncio.wait({reply_task, gone_task}, return_when=asyncio.FIRST_COMPLETED)
-            reply = reply_task.result() if reply_task in done else None
-        except asyncio.TimeoutError:
+            await asyncio.wait({reply_task, gone_task}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:  # the server is stopping
             self.pool.replace(worker)
-            raise HttpError(503, f"查询超过时限（{s.timeout:g} 秒），已停止", f"the query exceeded the time limit "
-                            f"of {s.timeout:g} s and was stopped") from None
-        except BaseException:  # the client left, the server is stopping, or the worker pipe broke
-            self.pool.replace(worker)
-            Path(job.spool).unlink(missing_ok=True)
             raise
         finally:
-            gone_task.cancel()
-            reply_task.cancel()
-        if reply_task not in done:  # the client went away: stop its query now (a cancel button relies on it)
+            for task in (reply_task, gone_task):
+                task.cancel()
+            await asyncio.gather(reply_task, gone_task, return_exceptions=True)  # readers removed before a kill
+        if reply_task.cancelled():  # the client went away: stop its query now (a cancel button relies on it)
             self.pool.replace(worker)
             Path(job.spool).unlink(missing_ok=True)
             raise HttpError(503, "客户端已断开，查询已停止", "the client disconnected; the query was stopped")
+        if reply_task.exception() is not None:
+            self.pool.replace(worker)
+            Path(job.spool).unlink(missing_ok=True)
+            if not isinstance(reply_task.exception(), asyncio.TimeoutError):
+                raise reply_task.exception()
+            raise HttpError(503, f"查询超过时限（{s.timeout:g} 秒），已停止", f"the query exceeded the time limit "
+                            f"of {s.timeout:g} s and was stopped")
+        reply = reply_task.result()
         if reply is None:
             memory = worker.died_of_memory()
             self.pool.replace(worker)
@@ -297,7 +306,7 @@ class SparqlEndpoint:
         status = {REFUSED: 403, SYNTAX: 400}.get(kind, 500)
         raise HttpError(status, reply[1], reply[2])
 
-    def _stream(self, job: Job, meta: dict, seconds: float) -> Response:
+    def respond(self, job: Job, meta: dict, seconds: float) -> Response:
         """Stream the spooled answer: the file is already unlinked, so it vanishes when the response ends."""
         s = self.settings
         handle = open(job.spool, "rb")

@@ -10,6 +10,7 @@ process never holds an answer, and a slow client never holds a worker.
 """
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import os
 import resource
@@ -20,7 +21,8 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from functools import lru_cache
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -46,12 +48,13 @@ class Job:
     max_rows: int
     max_bytes: int
     spool: str  # file the worker writes the serialised answer to
+    bindings: dict = field(default_factory=dict)  # {variable: rdflib term}, bound by the store (never pasted)
 
 
 # -- refusing what a read-only endpoint must not run --------------------------------------------------
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=64)  # keys are query texts of up to --max-body bytes
 def verdict(sparql: str) -> tuple[str, str, str] | None:
     """(REFUSED | SYNTAX, zh, en) for updates, SERVICE anywhere, or malformed text (rdflib's parser); else None."""
     from pyparsing import ParseResults
@@ -152,7 +155,7 @@ def answer(store, job: Job) -> tuple:
         refusal = verdict(job.sparql)
         if refusal is not None:
             return refusal
-        value = store.query(job.sparql, union_default_graph=job.default_graphs is None,
+        value = store.query(job.sparql, job.bindings or None, union_default_graph=job.default_graphs is None,
                             default_graphs=job.default_graphs, named_graphs=job.named_graphs, max_rows=job.max_rows)
         data, meta = render(value, job)
         if "format" not in meta:
@@ -240,8 +243,6 @@ class Worker:
 
     async def reply(self, timeout: float):
         """The worker's reply, or None when it died; asyncio.TimeoutError when it overran (the caller kills it)."""
-        import asyncio
-
         loop = asyncio.get_running_loop()
         readable = loop.create_future()
         fd = self._conn.fileno()
@@ -287,19 +288,22 @@ class WorkerPool:
     """
 
     def __init__(self, store_path: str | Path, workers: int, memory_mb: int, queue: int):
-        import asyncio
-
         self.store_path, self.memory_mb, self.queue = Path(store_path), memory_mb, queue
         self._idle: asyncio.Queue[Worker] = asyncio.Queue()
         self._all: list[Worker] = []
         self._waiting = 0
         self._closed = False
-        try:
-            for _ in range(workers):
-                self._adopt(Worker(self.store_path, memory_mb))
-        except PerfkgError:
+        with ThreadPoolExecutor(workers) as spawner:  # they start in parallel
+            started = [spawner.submit(Worker, self.store_path, memory_mb) for _ in range(workers)]
+        errors = []
+        for future in started:
+            try:
+                self._adopt(future.result())
+            except PerfkgError as e:
+                errors.append(e)
+        if errors:
             self.close()
-            raise
+            raise errors[0]
 
     def _adopt(self, worker: Worker) -> None:
         if self._closed:
@@ -312,14 +316,19 @@ class WorkerPool:
         return [w.pid for w in self._all if w.alive]
 
     async def acquire(self, timeout: float) -> Worker:
-        import asyncio
-
+        """An idle live worker; EndpointBusy when the line is full or none frees up within `timeout`."""
         if self._idle.empty() and self._waiting >= self.queue:
             raise EndpointBusy(f"查询排队已满（{self.queue} 个在等待），请稍后重试",
                                f"the query queue is full ({self.queue} waiting); retry later")
         self._waiting += 1
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
         try:
-            return await asyncio.wait_for(self._idle.get(), timeout)
+            while True:
+                worker = await asyncio.wait_for(self._idle.get(), max(deadline - loop.time(), 0))
+                if worker.alive:
+                    return worker
+                self.replace(worker)  # died while idle (e.g. the kernel's OOM killer)
         except asyncio.TimeoutError:
             raise EndpointBusy(f"所有查询工作进程在 {timeout:g} 秒内都忙，请稍后重试",
                                f"every query worker stayed busy for {timeout:g} s; retry later") from None
@@ -334,7 +343,6 @@ class WorkerPool:
 
     def replace(self, worker: Worker) -> None:
         """Kill a worker and start its successor in a thread (the event loop keeps serving)."""
-        import asyncio
         import logging
 
         worker.kill()
