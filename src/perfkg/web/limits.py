@@ -53,8 +53,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The limit flags of `perfkg serve`, defaults taken from Settings."""
     defaults = Settings()
     for flag, name, kind, zh, en in _FLAGS:
-        parser.add_argument(flag, type=kind, default=getattr(defaults, name), dest=name,
-                            help=f"{zh} / {en} (default {getattr(defaults, name)})")
+        default = getattr(defaults, name)
+        shown = f"min(4, CPUs) = {default}" if name == "workers" else default
+        parser.add_argument(flag, type=kind, default=default, dest=name, help=f"{zh} / {en} (default {shown})")
     parser.add_argument("--queries", type=Path, default=None, dest="queries_dir", metavar="DIR",
                         help="以此目录的 .rq 文件作为查询库 / serve the .rq files of DIR as the query library")
 
