@@ -235,10 +235,10 @@ def test_cli_link_sources_and_rdf(seed_path, tmp_path, capsys):
     assert main(["ingest", str(seed_path), "--no-link", "-o", str(tmp_path / "raw")]) == 0
     [raw] = (tmp_path / "raw").glob("*.ttl")  # ingest names its output after the document's identity
     assert (None, PERFKG.servesMandate, None) not in Graph().parse(raw)
-    assert main(["link", str(seed_path), str(raw), "-o", str(tmp_path / "linked")]) == 0
+    assert main(["link", str(seed_path), "-o", str(tmp_path / "linked")]) == 0
     out = capsys.readouterr().out
     assert "mandate links" in out and "条职责关联" in out
-    from_source = Graph().parse(tmp_path / "linked" / f"{seed_path.stem}.ttl")
+    from_source = Graph().parse(tmp_path / "linked" / "130300-731001-2022.linked.ttl")  # named by identity
     assert (P1, PERFKG.servesMandate, MANDATE["popular-science"]) in from_source
     assert main(["link", str(raw), "-o", str(tmp_path / "raw")]) == 0  # never overwrites its input
     assert (tmp_path / "raw" / f"{raw.stem}.linked.ttl").is_file()

@@ -99,6 +99,9 @@ class OutputFolder:
         """Write one document's files, or refuse all of them (naming the file in the way) and write none."""
         targets = [self.path / name for name in files]
         for target in targets:
+            if target.exists() and target.resolve() == Path(source).resolve():
+                return InputError(source, None, f"输出文件 {target} 就是输入文件本身，不会覆盖",
+                                  f"output {target} is the input file itself: never overwritten")
             if target in self._mine:
                 return InputError(source, None, f"输出文件 {target} 与本次运行中 {self._mine[target]} 的输出同名，未覆盖",
                                   f"output {target} has the same name as {self._mine[target]}'s in this run: "

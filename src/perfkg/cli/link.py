@@ -3,26 +3,27 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import partial
 
-from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib import Dataset, Graph
 
-from perfkg.errors import InputError, PerfkgError
-from perfkg.rdf.inputs import RDF_FORMATS as RDF_SUFFIXES
-from perfkg.sources import DOCUMENT_READERS as SOURCE_SUFFIXES, collect as collect_sources, ingest_file, load_rdf
+from perfkg.batch import run_each
+from perfkg.cli import add_batch_options, limits_from, print_error
+from perfkg.ingest import OutputFolder
 from perfkg.link import link_document, load_lexicon
+from perfkg.rdf.iris import document_name
 from perfkg.rdf.serialise import FORMATS, canonical_format, serialise_dataset, serialise_graph
-from perfkg.vocab import PERFKG
+from perfkg.sources import DocumentItem, Identities, Identity, collect, read_items
 
 
 @dataclass
-class Loaded:
-    """One input file: its dataset and the documents in it (IRI, the graph holding it, source lines if known)."""
+class DocumentOutput:
+    """What a worker hands back for one document: who it is, what to print, and its output files."""
 
-    path: Path
-    dataset: Dataset
-    documents: list[tuple[URIRef, Graph, list[str] | None]] = field(default_factory=list)
+    identity: Identity
+    messages: list[tuple[bool, str]] = field(default_factory=list)  # (is an error, text)
+    files: dict[str, str] = field(default_factory=dict)
+    status: int = 0  # 1 when the document has findings (inconsistent, engines disagree)
 
 
 def register(sub) -> None:
@@ -31,10 +32,17 @@ def register(sub) -> None:
                                    "link the goals, measures, projects and indicators of documents or RDF files to "
                                    "mandate concepts, with evidence")
     p.add_argument("sources", nargs="+", metavar="SRC", help="绩效文本、RDF 文件或目录 / documents, RDF files or folders")
-    p.add_argument("-o", "--out", default="out", help="输出目录 / output folder (default: out)")
-    p.add_argument("--format", default="turtle", help=f"{', '.join(FORMATS)} (default: turtle)")
+    add_output_options(p, "turtle")
     add_scheme_option(p)
+    add_batch_options(p)
     p.set_defaults(run=run)
+
+
+def add_output_options(p, default_format: str) -> None:
+    p.add_argument("-o", "--out", default="out", help="输出目录 / output folder (default: out)")
+    p.add_argument("--format", default=default_format, help=f"{', '.join(FORMATS)} (default: {default_format})")
+    p.add_argument("--force", action="store_true",
+                   help="替换之前运行留下的输出文件 / replace output files left by an earlier run")
 
 
 def add_scheme_option(p) -> None:
@@ -42,83 +50,82 @@ def add_scheme_option(p) -> None:
                    help="额外的职责概念体系文件或目录（可重复）/ extra mandate scheme file or folder (repeatable)")
 
 
-def load_sources(sources: list[str]) -> tuple[list[Loaded], list[PerfkgError]]:
-    """Source documents are parsed; RDF files are read with their named graphs. Errors are collected, not raised."""
-    loaded, errors = [], []
-    paths: list[Path] = []
-    for src in sources:
-        p = Path(src)
-        if p.is_file() and p.suffix.lower() in RDF_SUFFIXES:
-            paths.append(p)
-        else:
-            files, errs = collect_sources([src])
-            paths += files
-            errors += errs
-    for path in paths:
+def documents_in(path: str, limits) -> list[tuple[DocumentItem, Dataset, list[str] | None]]:
+    """Each document of a file: its item, a dataset with its graph (and any inferred graph it came with), its lines."""
+    items = read_items(path, link=False, limits=limits)
+    for item in items:
+        if item.error is not None:
+            raise item.error
+    out = []
+    for item in (i for i in items if i.is_document):
         ds = Dataset()
-        item = Loaded(path, ds)
-        try:
-            if path.suffix.lower() in SOURCE_SUFFIXES:
-                r = ingest_file(path, link=False)
-                if r.error:
-                    raise r.error
-                g = ds.graph(r.graph_iri)
-                g += r.graph
-                item.documents.append((r.graph_iri, g, r.document.lines))
-            else:
-                load_rdf(path, ds)
-                for g in sorted(ds.graphs(), key=lambda g: str(g.identifier)):
-                    for doc in sorted(set(g.subjects(RDF.type, PERFKG.BudgetDocument))):
-                        item.documents.append((doc, g, None))
-                if not item.documents:
-                    raise InputError(str(path), None, "文件中没有绩效文本（perfkg:BudgetDocument）",
-                                     "no document (perfkg:BudgetDocument) in this file")
-        except PerfkgError as e:
-            errors.append(e)
-            continue
-        loaded.append(item)
-    return loaded, errors
+        ds.graph(item.graph_iri).__iadd__(item.graph)
+        for extra in (i for i in items if i.document == item.document and not i.is_document):
+            ds.graph(extra.graph_iri).__iadd__(extra.graph)
+        lines = item.result.document.lines if item.result is not None else None
+        out.append((item, ds, lines))
+    return out
 
 
-def output_path(out: Path, source: Path, suffix: str, fmt: str) -> Path:
-    """out/<stem><suffix><ext>, never the input file itself."""
-    path = out / f"{source.stem}{suffix}{FORMATS[fmt]}"
-    if path.resolve() == source.resolve():
-        path = out / f"{source.stem}{suffix or '.linked'}{FORMATS[fmt]}"
-    return path
-
-
-def write(item: Loaded, path: Path, fmt: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def serialise(ds: Dataset, fmt: str) -> str:
     if fmt in ("trig", "nquads"):
-        path.write_text(serialise_dataset(item.dataset, fmt), encoding="utf-8")
-    else:
-        merged = Graph()
-        for g in item.dataset.graphs():
-            merged += g
-        path.write_text(serialise_graph(merged, fmt), encoding="utf-8")
+        return serialise_dataset(ds, fmt)
+    merged = Graph()
+    for g in ds.graphs():
+        merged += g
+    return serialise_graph(merged, fmt)
 
 
-def report_errors(errors: list[PerfkgError]) -> None:
+def _link_file(path: str, *, lexicon, fmt: str, limits) -> list[DocumentOutput]:
+    out = []
+    for item, ds, lines in documents_in(path, limits):
+        graph = ds.graph(item.graph_iri)
+        report = link_document(graph, item.document, lexicon=lexicon, lines=lines)
+        result = DocumentOutput(Identity.of(item))
+        result.messages.append((not report.schemes, f"{'✓' if report.schemes else '!'} {item.source} "
+                                                    f"<{item.document}>: {report.summary()}"))
+        result.files[f"{document_name(item.document)}.linked{FORMATS[fmt]}"] = serialise(ds, fmt)
+        out.append(result)
+    return out
+
+
+def run_documents(args, task) -> int:
+    """The parent side of link and reason: each file's documents as their worker finishes, identities checked,
+    outputs written at once; exit 2 when an input was refused, else the worst document status."""
+    limits = limits_from(args)
+    files, errors = collect(args.sources, rdf=True)
     for e in errors:
-        print(f"✗ {e.message_zh}\n  {e.message_en}", file=sys.stderr)
+        print_error(e)
+    folder = OutputFolder(args.out, force=args.force)
+    identities = Identities()
+    refused, status, done = len(errors), 0, 0
+    for path, outcome in run_each(task, [str(f) for f in files], seconds=limits.seconds,
+                                  memory_mb=limits.memory_mb, workers=args.workers):
+        if isinstance(outcome, Exception):
+            print_error(outcome, args.debug)
+            refused += 1
+            continue
+        for doc in outcome:
+            error = identities.check(doc.identity) or folder.write(path, doc.files)
+            if error:
+                print_error(error, args.debug)
+                refused += 1
+                continue
+            for is_error, text in doc.messages:
+                print(text, file=sys.stderr if is_error else sys.stdout)
+            for name in doc.files:
+                print(f"  → {folder.path / name}")
+            status = max(status, doc.status)
+            done += 1
+    print(f"{done} 份文档已处理 documents done, {refused} 个失败 refused; 输出 written to {args.out}/")
+    return 2 if refused else status
 
 
 def run(args) -> int:
     fmt = canonical_format(args.format)
     lexicon = load_lexicon(args.scheme)
     print("职责概念体系 mandate schemes: " + ", ".join(p.name for p in lexicon.files))
-    loaded, errors = load_sources(args.sources)
-    report_errors(errors)
-    for item in loaded:
-        for doc, graph, lines in item.documents:
-            report = link_document(graph, doc, lexicon=lexicon, lines=lines)
-            mark = "✓" if report.schemes else "!"
-            print(f"{mark} {item.path.name} <{doc}>: {report.summary()}",
-                  file=sys.stdout if report.schemes else sys.stderr)
-        path = output_path(Path(args.out), item.path, "", fmt)
-        write(item, path, fmt)
-        print(f"  → {path}")
-    ok = len(loaded)
-    print(f"{ok}/{ok + len(errors)} 个文件已关联 files linked; 输出 written to {args.out}/")
-    return 0 if not errors else 2
+    return run_documents(args, partial(_link_file, lexicon=lexicon, fmt=fmt, limits=limits_from(args)))
+
+
+__all__ = ["DocumentOutput", "add_output_options", "add_scheme_option", "documents_in", "run_documents", "serialise"]

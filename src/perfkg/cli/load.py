@@ -1,12 +1,15 @@
 """`perfkg load SRC... --store DIR | --endpoint URL`: one named graph per document, replaced on reload."""
 from __future__ import annotations
 
-import sys
+from functools import partial
 from pathlib import Path
 
-from perfkg.backends import load_items, replace_all
+from perfkg.backends import replace_all
+from perfkg.batch import run_each
+from perfkg.cli import add_batch_options, limits_from, print_error
 from perfkg.cli._remote import add_remote_options, remote_store
 from perfkg.errors import PerfkgError
+from perfkg.sources import DocumentItem, Identities, collect, read_items, store_conflict
 
 
 def register(sub) -> None:
@@ -17,33 +20,66 @@ def register(sub) -> None:
     p.add_argument("sources", nargs="+", metavar="SRC", help="文件或目录 / files or folders")
     p.add_argument("--store", metavar="DIR", help="嵌入式存储目录 / embedded store directory")
     p.add_argument("--no-link", action="store_true", help="不做职责关联 / skip mandate linking")
+    p.add_argument("--force", action="store_true",
+                   help="替换存储中属于另一文档的同名图 / replace a graph the store holds for another document")
     add_remote_options(p)
+    add_batch_options(p)
     p.set_defaults(run=run)
+
+
+def read_file(path: str, *, link: bool, limits) -> list[DocumentItem]:
+    """The batch task: one file's graphs for a store (no scheme copy: the store holds the vocabulary graph once)."""
+    items = read_items(path, link=link, self_contained=False, limits=limits)
+    for item in items:
+        if item.error is not None:
+            raise item.error
+    return items
+
+
+def load_into(store, args, files) -> tuple[int, int]:
+    """Load each document as its worker finishes it; returns (graphs loaded, files or documents refused)."""
+    limits = limits_from(args)
+    identities = Identities()
+    replace_all(store, [], with_vocabulary=True)
+    loaded = bad = 0
+    task = partial(read_file, link=not args.no_link, limits=limits)
+    for _, outcome in run_each(task, [str(f) for f in files], seconds=limits.seconds, memory_mb=limits.memory_mb,
+                               workers=args.workers):
+        if isinstance(outcome, Exception):
+            print_error(outcome, args.debug)
+            bad += 1
+            continue
+        for item in outcome:
+            error = identities.claim(item).error or (None if args.force else store_conflict(store, item))
+            if error:
+                print_error(error, args.debug)
+                bad += 1
+                continue
+            ((_, count),) = replace_all(store, [item], with_vocabulary=False)
+            print(f"✓ {Path(item.source).name} → <{item.graph_iri}>: {count} 三元组 triples")
+            loaded += 1
+    return loaded, bad
 
 
 def run(args) -> int:
     if bool(args.store) == bool(args.endpoint):
         raise PerfkgError("请指定 --store DIR 或 --endpoint URL 之一", "give exactly one of --store DIR or --endpoint URL")
-    items = load_items(args.sources, link=not args.no_link)
-    for item in items:
-        if item.error:
-            print(f"✗ {item.error.message_zh}\n  {item.error.message_en}", file=sys.stderr)
+    files, errors = collect(args.sources, rdf=True)
+    for e in errors:
+        print_error(e)
     if args.store:
         from perfkg.store.embedded import EmbeddedStore
 
         with EmbeddedStore(args.store) as store:
-            loaded = replace_all(store, items)
+            loaded, bad = load_into(store, args, files)
             store.optimize()
             total = store.triple_count()
         where = args.store
     else:
         store = remote_store(args)
-        loaded = replace_all(store, items)
+        loaded, bad = load_into(store, args, files)
         total = store.triple_count()
         where = args.endpoint
-    for item, count in loaded:
-        print(f"✓ {Path(item.source).name} → <{item.graph_iri}>: {count} 三元组 triples")
-    ok = len(loaded)
-    bad = sum(1 for i in items if i.error)
-    print(f"{ok} 个图已载入 graphs loaded into {where} (共 total {total} 三元组 triples); {bad} 个失败 failed")
+    bad += len(errors)
+    print(f"{loaded} 个图已载入 graphs loaded into {where} (共 total {total} 三元组 triples); {bad} 个失败 failed")
     return 0 if bad == 0 else 2

@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
+from functools import partial
 
 from rdflib import Graph
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDFS
 
-from perfkg.cli.link import add_scheme_option, load_sources, output_path, report_errors, write
+from perfkg.batch import unlimited_memory
+from perfkg.cli import add_batch_options, limits_from
+from perfkg.cli.link import DocumentOutput, add_output_options, add_scheme_option, documents_in, run_documents, serialise
 from perfkg.link import link_document, load_lexicon
+from perfkg.rdf.iris import document_name
 from perfkg.rdf.serialise import FORMATS, canonical_format
+from perfkg.sources import Identity, collect
 from perfkg.reason import (InconsistentGraphError, check_ontology, infer_with_construct, infer_with_hermit,
                            java_available, materialise)
 from perfkg.reason.materialise import add_to_dataset
@@ -26,14 +30,14 @@ def register(sub) -> None:
                                    "SPARQL CONSTRUCT) and write the inferred links and classes to a <document>/inferred "
                                    "named graph")
     p.add_argument("sources", nargs="*", metavar="SRC", help="绩效文本、RDF 文件或目录 / documents, RDF files or folders")
-    p.add_argument("-o", "--out", default="out", help="输出目录 / output folder (default: out)")
-    p.add_argument("--format", default="trig", help=f"{', '.join(FORMATS)} (default: trig, keeps the inferred graph apart)")
+    add_output_options(p, "trig")
     p.add_argument("--engine", default="auto", choices=ENGINES,
                    help="auto：一个文档用 HermiT，多个用 CONSTRUCT；both：两者都跑并比较 / auto: HermiT for one document, "
                         "CONSTRUCT for a corpus; both: run both and compare (default: auto)")
     p.add_argument("--check-ontology", action="store_true",
                    help="先用 HermiT 检查本体和职责概念体系的一致性 / first check the ontology and schemes with HermiT")
     add_scheme_option(p)
+    add_batch_options(p)
     p.set_defaults(run=run)
 
 
@@ -58,6 +62,47 @@ def _popular(graph: Graph, inferred) -> list[str]:
     return names
 
 
+def _reason_file(path: str, *, lexicon, engines: list[str], fmt: str, limits) -> list[DocumentOutput]:
+    """The batch task: link each document of the file if needed, reason with each engine, materialise."""
+    out = []
+    for item, ds, lines in documents_in(path, limits):
+        doc, graph = item.document, ds.graph(item.graph_iri)
+        result = DocumentOutput(Identity.of(item))
+        say = result.messages.append
+        if lines is not None or (None, PERFKG.servesMandate, None) not in graph:
+            link_document(graph, doc, lexicon=lexicon, lines=lines)
+        try:
+            results = {}
+            for engine in engines:
+                t0 = time.perf_counter()
+                if engine == "hermit":
+                    with unlimited_memory():  # Java's heap is bounded by its own -Xmx
+                        results[engine] = infer_with_hermit(graph)
+                else:
+                    results[engine] = infer_with_construct(graph)
+                say((False, f"✓ {item.source} <{doc}> [{engine} {time.perf_counter() - t0:.1f}s]: "
+                            f"{len(results[engine].supports)} 条推出的职责关联 inferred mandate links, "
+                            f"{len(results[engine].types)} 个推出的类成员 inferred class memberships"))
+        except InconsistentGraphError as e:
+            say((True, f"✗ {item.source} <{doc}>: {e.message_zh}\n  {e.message_en}"))
+            result.status = 1
+            out.append(result)
+            continue
+        first = results[engines[0]]
+        if len(results) == 2 and results["hermit"] != results["construct"]:
+            diff = results["hermit"].triples() ^ results["construct"].triples()
+            say((True, f"✗ HermiT 与 CONSTRUCT 结果不同 / HermiT and CONSTRUCT differ: {len(diff)} triples"))
+            result.status = 1
+        elif len(results) == 2:
+            say((False, "  HermiT 与 CONSTRUCT 结果相同 / HermiT and CONSTRUCT agree"))
+        popular = _popular(graph, first)
+        say((False, f"  科普项目 popular-science projects: {'; '.join(popular) if popular else '无 none'}"))
+        add_to_dataset(ds, doc, materialise(graph, first, doc))
+        result.files[f"{document_name(doc)}.reasoned{FORMATS[fmt]}"] = serialise(ds, fmt)
+        out.append(result)
+    return out
+
+
 def run(args) -> int:
     if args.check_ontology:
         check_ontology()
@@ -69,38 +114,7 @@ def run(args) -> int:
         return 2
     fmt = canonical_format(args.format)
     lexicon = load_lexicon(args.scheme)
-    loaded, errors = load_sources(args.sources)
-    report_errors(errors)
-    engines = _engines(args.engine, sum(len(i.documents) for i in loaded))
-    status = 0
-    for item in loaded:
-        for doc, graph, lines in item.documents:
-            if lines is not None or (None, PERFKG.servesMandate, None) not in graph:
-                link_document(graph, doc, lexicon=lexicon, lines=lines)
-            try:
-                results = {}
-                for engine in engines:
-                    t0 = time.perf_counter()
-                    results[engine] = (infer_with_hermit if engine == "hermit" else infer_with_construct)(graph)
-                    seconds = time.perf_counter() - t0
-                    print(f"✓ {item.path.name} <{doc}> [{engine} {seconds:.1f}s]: "
-                          f"{len(results[engine].supports)} 条推出的职责关联 inferred mandate links, "
-                          f"{len(results[engine].types)} 个推出的类成员 inferred class memberships")
-            except InconsistentGraphError as e:
-                print(f"✗ {item.path.name} <{doc}>: {e.message_zh}\n  {e.message_en}", file=sys.stderr)
-                status = 1
-                continue
-            first = results[engines[0]]
-            if len(results) == 2 and results["hermit"] != results["construct"]:
-                diff = results["hermit"].triples() ^ results["construct"].triples()
-                print(f"✗ HermiT 与 CONSTRUCT 结果不同 / HermiT and CONSTRUCT differ: {len(diff)} triples", file=sys.stderr)
-                status = 1
-            elif len(results) == 2:
-                print("  HermiT 与 CONSTRUCT 结果相同 / HermiT and CONSTRUCT agree")
-            popular = _popular(graph, first)
-            print(f"  科普项目 popular-science projects: {'; '.join(popular) if popular else '无 none'}")
-            add_to_dataset(item.dataset, doc, materialise(graph, first, doc))
-        path = output_path(Path(args.out), item.path, ".reasoned", fmt)
-        write(item, path, fmt)
-        print(f"  → {path}")
-    return status or (2 if errors else 0)
+    files, _ = collect(args.sources, rdf=True)
+    engines = _engines(args.engine, len(files))  # auto: HermiT for one input file, CONSTRUCT for a corpus
+    return run_documents(args, partial(_reason_file, lexicon=lexicon, engines=engines, fmt=fmt,
+                                       limits=limits_from(args)))

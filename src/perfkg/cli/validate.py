@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from perfkg.cli import add_batch_options, limits_from, print_error
 from perfkg.errors import PerfkgError
 from perfkg.validate.i18n import ui
 from perfkg.validate.report import FAIL_ON, exit_code
@@ -32,10 +33,9 @@ def register(sub) -> None:
     p.add_argument("--config", metavar="FILE", help="审核参数文件（Turtle）/ settings file (Turtle, pks:value)")
     p.add_argument("--disable", action="append", default=[], metavar="RULE",
                    help="跳过规则，如 R13 或 R13,R23 / skip rules, e.g. R13 or R13,R23")
-    p.add_argument("--workers", type=int, default=None, metavar="N",
-                   help="并行进程数（默认每个 CPU 一个）/ worker processes (default: one per CPU)")
     p.add_argument("--no-link", action="store_true", help="不做职责关联（不检查 R40）/ skip mandate linking (no R40)")
     p.add_argument("--list-rules", action="store_true", help="列出规则后退出 / list the rules and exit")
+    add_batch_options(p)
     p.set_defaults(run=run)
 
 
@@ -63,12 +63,8 @@ def run(args) -> int:
     config.update(parse_assignments(args.set))
     disabled = {r.strip() for item in args.disable for r in item.split(",") if r.strip()}
     reports = validate_documents(args.sources, config=config, disabled=disabled, workers=args.workers,
-                                 link=not args.no_link)
-    for r in reports:
-        if not r.ok:
-            p = r.problem
-            where = f"{p.path}:{p.line}" if p.line else p.path
-            print(f"错误 error: {where}: {p.message['zh']}\n  {where}: {p.message['en']}", file=sys.stderr)
+                                 link=not args.no_link, limits=limits_from(args),
+                                 on_error=lambda e: print_error(e, args.debug))
     if args.format == "text":
         text = render_text(reports, args.lang, args.fail_on)
     elif args.format == "turtle":

@@ -178,8 +178,8 @@ def document_graphs(ds: Dataset, path: str, *, max_literal: int) -> list[InputGr
 
 def _one_document(path: str, count: int) -> InputError:
     if count == 0:
-        return _refuse(path, None, "文件中没有 perfkg:BudgetDocument（不是绩效文本的 RDF）",
-                       "no perfkg:BudgetDocument in this file (not a perfkg document graph)")
+        return _refuse(path, None, "文件中没有绩效文本（perfkg:BudgetDocument），不是绩效文本的 RDF",
+                       "no document (perfkg:BudgetDocument) in this file: not a perfkg document graph")
     return _refuse(path, None, f"一个图中有 {count} 份文档；请每份文档一个命名图（TriG）或一个文件",
                    f"one graph holds {count} documents; give each document its own named graph (TriG) or file")
 

@@ -1,19 +1,19 @@
-"""Validates documents one by one (never the corpus as one graph), in parallel across documents."""
+"""Validates documents one by one (never the corpus as one graph), in worker processes across documents."""
 from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from perfkg.batch import run_each
 from perfkg.errors import InputError
-from perfkg.rdf.inputs import RDF_FORMATS as RDF_SUFFIXES
-from perfkg.sources import DOCUMENT_READERS as SOURCE_SUFFIXES, IngestResult, ingest_file, load_rdf
+from perfkg.sources import DEFAULT_LIMITS, Identities, Identity, IngestResult, Limits, collect, read_items
 from perfkg.validate.engine import run_pyshacl
 from perfkg.validate.locate import findings_from
 from perfkg.validate.report import DocumentReport, InputProblem
@@ -73,69 +73,21 @@ def _validate_result(result: IngestResult, options: Options) -> DocumentReport:
     return report
 
 
-def _ingest(path: str, link: bool) -> IngestResult:
-    try:
-        return ingest_file(path, link=link)
-    except ModuleNotFoundError as e:  # linking not installed: validate without R40's links
-        if link and "perfkg.link" in str(e):
-            return ingest_file(path, link=False)
-        raise
-
-
-def _validate_path(path: str, options: Options) -> list[DocumentReport]:
-    """One source file -> one report per document in it (a TriG file may hold several)."""
-    suffix = Path(path).suffix.lower()
-    try:
-        if suffix in RDF_SUFFIXES:
-            ds = Dataset()
-            load_rdf(path, ds)
-            graphs = [g for g in ds.graphs() if len(g) and (None, RDF.type, PERFKG.BudgetDocument) in g]
-            if not graphs:
-                raise InputError(path, None, "文件中没有 perfkg:BudgetDocument（不是绩效文本的 RDF）",
-                                 "no perfkg:BudgetDocument in this file (not a perfkg document graph)")
-            reports = []
-            for g in sorted(graphs, key=lambda g: str(g.identifier)):
-                docs = list(g.subjects(RDF.type, PERFKG.BudgetDocument))
-                if len(docs) > 1:
-                    raise InputError(path, None, f"一个图中有 {len(docs)} 份文档；请每份文档一个命名图（TriG）或一个文件",
-                                     f"one graph holds {len(docs)} documents; give each document its own named "
-                                     "graph (TriG) or file")
-                plain = Graph()
-                for triple in g:
-                    plain.add(triple)
-                reports.append(validate_graph(plain, source=path, config=dict(options.config),
-                                              disabled=options.disabled, document=docs[0]))
-            return reports
-        return [_validate_result(_ingest(path, options.link), options)]
-    except InputError as e:
-        return [DocumentReport(source=path, problem=_problem(e))]
-
-
-def _worker(job: tuple[str, Options]) -> list[DocumentReport]:
-    path, options = job
-    return _validate_path(path, options)
-
-
-def expand_sources(sources: Iterable[str | Path]) -> tuple[list[str], list[DocumentReport]]:
-    """Files to validate (folders expanded to their documents and RDF files), and reports for unusable paths."""
-    files: list[str] = []
-    problems: list[DocumentReport] = []
-    wanted = set(SOURCE_SUFFIXES) | set(RDF_SUFFIXES)
-    for src in sources:
-        p = Path(src)
-        if p.is_dir():
-            found = sorted(str(f) for f in p.rglob("*") if f.is_file() and f.suffix.lower() in wanted)
-            if not found:
-                problems.append(DocumentReport(source=str(src), problem=InputProblem(
-                    str(src), None, {"zh": "目录中没有绩效文本（*.txt）或 RDF 文件",
-                                     "en": "no documents (*.txt) or RDF files in this folder"})))
-            files += found
-        elif not p.exists():
-            problems.append(DocumentReport(source=str(src), problem=InputProblem(
-                str(src), None, {"zh": "文件不存在", "en": "file not found"})))
+def _validate_path(path: str, options: Options, limits: Limits) -> list[tuple[Identity | None, DocumentReport]]:
+    """One input file -> (identity, report) per document in it (a TriG file may hold several)."""
+    out = []
+    for item in read_items(path, link=options.link, limits=limits):
+        if item.error is not None:
+            raise item.error
+        if not item.is_document:  # a <document>/inferred graph is not validated on its own
+            continue
+        if item.result is not None:
+            report = _validate_result(item.result, options)
         else:
-            files.append(str(p))
-    return files, problems
+            report = validate_graph(item.graph, source=path, config=dict(options.config), disabled=options.disabled,
+                                    document=item.document)
+        out.append((Identity.of(item), report))
+    return out
 
 
 def default_workers(jobs: int) -> int:
@@ -143,14 +95,16 @@ def default_workers(jobs: int) -> int:
 
 
 def validate_documents(sources: Iterable[str | Path | IngestResult], *, config: Mapping[str, object] | None = None,
-                       disabled: Iterable[str] = (), workers: int | None = None,
-                       link: bool = True) -> list[DocumentReport]:
-    """Validate each document separately, in parallel across documents; reports come back in input order.
+                       disabled: Iterable[str] = (), workers: int | None = None, link: bool = True,
+                       limits: Limits = DEFAULT_LIMITS,
+                       on_error: Callable[[InputError], None] | None = None) -> list[DocumentReport]:
+    """Validate each document separately, in worker processes under the limits; reports come back in input order.
 
-    sources: source documents (*.txt), RDF files (a TriG file may hold one document per named graph), folders of
-    either, or IngestResults already in memory (validated in this process). config: setting overrides, e.g.
+    sources: source documents, RDF files (a TriG file may hold one document per named graph), folders of either,
+    or IngestResults already in memory (validated in this process). config: setting overrides, e.g.
     {"satisfaction-floor": 90}. disabled: rule ids to skip. workers: processes (default: one per CPU, never more than
-    there are files; 1 = in this process). link: run mandate linking on source documents (R40 needs the links).
+    there are files). link: run mandate linking on source documents (R40 needs the links). on_error: called with
+    every input refused (unreadable, over a limit, an identity collision, an internal error) as it happens.
     """
     options = Options(tuple(sorted((k, str(v)) for k, v in (config or {}).items())), frozenset(disabled), link)
     load_shapes(dict(options.config), options.disabled)  # bad settings or rule ids fail here, once, not per worker
@@ -160,24 +114,32 @@ def validate_documents(sources: Iterable[str | Path | IngestResult], *, config: 
         if isinstance(src, IngestResult):
             slots.append([_validate_result(src, options)])
             continue
-        files, problems = expand_sources([src])
-        slots.append(None if files else problems)
-        for f in files:
-            jobs.append((len(slots) - 1, f))
-    n = default_workers(len(jobs)) if workers is None else max(1, workers)
-    if n == 1 or len(jobs) <= 1:
-        done = [_worker((path, options)) for _, path in jobs]
-    else:
-        with ProcessPoolExecutor(max_workers=min(n, len(jobs))) as pool:
-            chunk = max(1, len(jobs) // (4 * n))
-            done = list(pool.map(_worker, [(path, options) for _, path in jobs], chunksize=chunk))
+        files, errors = collect([src], rdf=True)
+        slots.append(None if files else [_refused(e, on_error) for e in errors])
+        jobs += [(len(slots) - 1, str(f)) for f in files]
     per_slot: dict[int, list[DocumentReport]] = {}
-    for (slot, _), reports in zip(jobs, done):
-        per_slot.setdefault(slot, []).extend(reports)
+    identities = Identities()
+    task = partial(_validate_path, options=options, limits=limits)
+    n = default_workers(len(jobs)) if workers is None else max(1, workers)
+    for (slot, _), (path, outcome) in zip(jobs, run_each(task, [p for _, p in jobs], seconds=limits.seconds,
+                                                          memory_mb=limits.memory_mb, workers=n)):
+        reports = per_slot.setdefault(slot, [])
+        if isinstance(outcome, InputError):
+            reports.append(_refused(outcome, on_error))
+            continue
+        for identity, report in outcome:
+            clash = identities.check(identity) if identity is not None else None
+            reports.append(report if clash is None else _refused(clash, on_error))
     out: list[DocumentReport] = []
     for i, existing in enumerate(slots):
         out.extend(existing if existing is not None else per_slot.get(i, []))
     return out
 
 
-__all__ = ["Options", "default_workers", "expand_sources", "validate_documents", "validate_graph"]
+def _refused(error: InputError, on_error: Callable[[InputError], None] | None) -> DocumentReport:
+    if on_error is not None:
+        on_error(error)
+    return DocumentReport(source=error.path, problem=_problem(error))
+
+
+__all__ = ["Options", "default_workers", "validate_documents", "validate_graph"]
