@@ -10,16 +10,19 @@ How a prediction is matched to the labels (perfkg.link.evaluate implements it; b
   positive: predicting an ancestor never counts as correct by itself.
 * Exact comparison after the reduction. precision = |P ∩ T| / |P|, recall = |P ∩ T| / |T|.
 
-Three sets, reported apart (bench/link_accuracy.py writes the figures to bench/results/link-accuracy.txt):
+The sets, reported apart (bench/link_accuracy.py writes the figures to bench/results/link-accuracy.txt):
 
 * the seed (tests/truth/seed-mandates.tsv): in-sample — its misses were read while the lexicon was tuned;
 * data/ 科协 files (tests/truth/data-mandates.tsv): development — misses also read while tuning; their labeller
   used the shorter concept list of rules.md §3, hence the vocabulary-aligned second reading;
-* tests/linking/ (three documents written and labelled, and committed, before the lexicon was rebuilt): held-out.
+* tests/linking batches 1 and 2: written and labelled (and committed) before the lexicon changes they measured, then
+  read while tuning (tests/linking/README.md gives the order);
+* tests/linking batch 3: written and labelled after the last lexicon change, measured once: the clean figure.
 
-The gate is the held-out figure. The target is 0.85 for both. Precision meets it. Recall does not (0.720 when this
-test was written): the test holds recall at that measured level so that it cannot fall unnoticed, and the shortfall
-is stated here, in the README and in the results file rather than hidden by a lower target.
+The target is 0.85 precision and recall on held-out documents. It is NOT met: batch 3 gives P 0.732 / R 0.652,
+all three batches together P 0.862 / R 0.757. The tests below hold each figure at its measured level so that it
+cannot fall unnoticed; they are regression floors, not the target, and the shortfall is stated here, in the README
+and in the results file.
 """
 from __future__ import annotations
 
@@ -37,11 +40,14 @@ from conftest import DATA, ROOT
 
 SEED_TRUTH = ROOT / "tests" / "truth" / "seed-mandates.tsv"
 DATA_TRUTH = ROOT / "tests" / "truth" / "data-mandates.tsv"
-HELD_OUT = ROOT / "tests" / "linking"
-HELD_OUT_TRUTH = HELD_OUT / "mandates.tsv"
-HELD_OUT_DOCS = sorted((HELD_OUT / "docs").glob("*.txt"))
-TARGET = 0.85
-HELD_OUT_RECALL_FLOOR = 0.72  # measured; below TARGET (see the module docstring)
+LINKING = ROOT / "tests" / "linking"
+BATCHES = {1: (LINKING / "docs", LINKING / "mandates.tsv"), 2: (LINKING / "docs2", LINKING / "mandates2.tsv"),
+           3: (LINKING / "docs3", LINKING / "mandates3.tsv")}
+TARGET = 0.85  # not met on held-out documents (see the module docstring)
+
+
+def _docs(batch: int) -> list:
+    return sorted(BATCHES[batch][0].glob("*.txt"))
 
 
 def _explain(s: Score) -> str:
@@ -49,18 +55,19 @@ def _explain(s: Score) -> str:
             f"false positives: {s.false_positives}\nmisses: {s.misses}")
 
 
-def test_held_out_precision_meets_the_target_and_recall_holds():
-    s = score_files(HELD_OUT_DOCS, HELD_OUT_TRUTH, load_lexicon())
-    print(f"\nheld-out: {_explain(s)}")
-    assert len(HELD_OUT_DOCS) == 3 and s.tp + s.fn >= 90, "the held-out set shrank"
-    assert s.precision >= TARGET, _explain(s)
-    assert s.recall >= HELD_OUT_RECALL_FLOOR, _explain(s)
+@pytest.mark.parametrize(("batch", "precision", "recall", "labels"), [(1, 0.89, 0.81, 100), (2, 0.91, 0.75, 60),
+                                                                     (3, 0.73, 0.65, 46)])
+def test_held_out_figures_hold(batch, precision, recall, labels):
+    s = score_files(_docs(batch), BATCHES[batch][1], load_lexicon())
+    print(f"\nheld-out batch {batch}: {_explain(s)}")
+    assert s.tp + s.fn == labels, "the held-out labels changed"
+    assert s.precision >= precision and s.recall >= recall, _explain(s)
 
 
 def test_seed_in_sample_figures_do_not_regress(seed_path):
     s = score_files([seed_path], SEED_TRUTH, load_lexicon())
     print(f"\nseed: {_explain(s)}")
-    assert s.precision >= 0.85 and s.recall >= 0.79, _explain(s)
+    assert s.precision >= 0.88 and s.recall >= 0.85, _explain(s)
 
 
 def test_seed_product_owner_facts_are_hits(seed_path):
@@ -72,7 +79,7 @@ def test_seed_product_owner_facts_are_hits(seed_path):
     assert not [fp for fp in s.false_positives if fp[0] == "project/2"]
 
 
-@pytest.mark.parametrize(("reading", "floor"), [("primary", 0.73), ("aligned", 0.84)])
+@pytest.mark.parametrize(("reading", "floor"), [("primary", 0.75), ("aligned", 0.86)])
 def test_data_development_figures_do_not_regress(reading, floor):
     paths = [DATA / "yunling-kexie-2023.txt", DATA / "yunling-kexie-2024.txt"]
     s = score_files(paths, DATA_TRUTH, load_lexicon(), aligned=reading == "aligned")
@@ -80,15 +87,12 @@ def test_data_development_figures_do_not_regress(reading, floor):
     assert s.precision >= floor and s.recall >= floor, _explain(s)
 
 
-@pytest.fixture(scope="module")
-def held_out_truth():
-    return read_truth(HELD_OUT_TRUTH)
-
-
-def test_held_out_labels_cover_every_element(held_out_truth):
+@pytest.mark.parametrize("batch", sorted(BATCHES))
+def test_held_out_labels_cover_every_element(batch):
     """Every sub-goal, measure section and item and project of each held-out document has a label row."""
-    assert {p.name for p in HELD_OUT_DOCS} == set(held_out_truth)
-    for path in HELD_OUT_DOCS:
+    truth = read_truth(BATCHES[batch][1])
+    assert {p.name for p in _docs(batch)} == set(truth)
+    for path in _docs(batch):
         r = ingest_file(path, link=False)
         g, doc = r.graph, r.graph_iri
         keys = {str(o)[len(str(doc)) + 1:] for p in (PERFKG.hasSubGoal, PERFKG.hasMeasureSection)
@@ -96,16 +100,18 @@ def test_held_out_labels_cover_every_element(held_out_truth):
         keys |= {str(i)[len(str(doc)) + 1:] for s in g.objects(doc, PERFKG.hasMeasureSection)
                  for i in g.objects(s, PERFKG.hasMeasureItem)}
         keys |= {f"project/{g.value(p, PERFKG.position)}" for p in g.objects(doc, PERFKG.hasProject)}
-        assert keys == set(held_out_truth[path.name]), path.name
+        assert keys == set(truth[path.name]), path.name
         assert all(element_iri(g, doc, k) is not None for k in keys)
 
 
-def test_held_out_notes_quote_their_document():
+@pytest.mark.parametrize("batch", sorted(BATCHES))
+def test_held_out_notes_quote_their_document(batch):
     """Each label note cites l.N「phrase」 and the phrase is on line N of the document."""
     problems = []
-    for row in HELD_OUT_TRUTH.read_text(encoding="utf-8").splitlines()[1:]:
+    folder, truth = BATCHES[batch]
+    for row in truth.read_text(encoding="utf-8").splitlines()[1:]:
         name, key, concept, note = row.split("\t")
-        lines = (HELD_OUT / "docs" / name).read_text(encoding="utf-8").splitlines()
+        lines = (folder / name).read_text(encoding="utf-8").splitlines()
         quotes = re.findall(r"l\.(\d+)「([^」]+)」", note)
         if not quotes:
             problems.append(f"{name} {key} {concept}: no quote")
@@ -114,14 +120,13 @@ def test_held_out_notes_quote_their_document():
     assert not problems, "\n".join(problems)
 
 
-def test_held_out_labels_are_most_specific_or_supported(held_out_truth):
-    """Labels use known concepts; an ancestor beside its descendant is allowed (other words support it)."""
+@pytest.mark.parametrize("batch", sorted(BATCHES))
+def test_held_out_labels_use_known_concepts(batch):
     lex = load_lexicon()
     known = {c.key for s in lex.schemes for c in s.concepts.values()}
-    for doc, elements in held_out_truth.items():
+    for doc, elements in read_truth(BATCHES[batch][1]).items():
         for key, concepts in elements.items():
             assert concepts <= known, (doc, key, concepts - known)
-            assert most_specific(concepts, lex) <= concepts
 
 
 def test_evaluation_rule_on_a_toy_case():
