@@ -29,6 +29,7 @@ endif
 # Main job on the bundled data/: ingest, link, validate, load into the embedded store, answer questions.
 demo: venv assets
 	$(BIN)/perfkg demo data samples/demo --out $(OUT)
+	@echo "工作台 workbench: $(BIN)/perfkg serve --store $(OUT)/store  然后打开 then open http://127.0.0.1:8000/"
 
 # The whole test suite (Virtuoso and Java must be installed: see .ci/install-system-deps).
 test: venv assets

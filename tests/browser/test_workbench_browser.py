@@ -12,7 +12,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from browser.conftest import shot
+from browser.conftest import MAX_ROWS, shot
 from conftest import DATA
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # ~1.3e12 rows on 11k triples
@@ -54,9 +54,9 @@ def test_library_query_with_a_parameter_sorts_and_downloads(page):
     # every satisfaction row of data/ is ≥90 % or below (read in the three files): 4 per document
     lines = [int(r[5]) for r in rows_of(page)]
     assert sorted(lines) == [108, 122, 132, 135, 144, 155, 160, 166, 178, 182, 190, 206]
-    page.click("#results thead th >> text=line")
+    page.click("#results thead th >> text=行号")
     assert [int(r[5]) for r in rows_of(page)][:3] == [108, 122, 132]
-    page.click("#results thead th >> text=line")
+    page.click("#results thead th >> text=行号")
     assert [int(r[5]) for r in rows_of(page)][:3] == [206, 190, 182]
     shot(page, "query-satisfaction-below")
     assert page.locator("#permalink").get_attribute("href") == "/query/satisfaction-below?floor=91"
@@ -97,7 +97,7 @@ def test_charts_declared_by_the_queries_are_drawn(page):
 
 
 def _set_query(page, text: str) -> None:
-    page.evaluate("t => document.querySelector('.CodeMirror').CodeMirror.setValue(t)", text)
+    page.evaluate("t => document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.setValue(t)", text)
 
 
 def test_editor_runs_charts_and_cancel_stops_the_server_side_query(page, served):
@@ -106,20 +106,20 @@ def test_editor_runs_charts_and_cancel_stops_the_server_side_query(page, served)
     _set_query(page, "PREFIX perfkg: <https://w3id.org/perfkg/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
                "SELECT ?name ?budget WHERE { ?p a perfkg:BudgetProject ; rdfs:label ?name ; "
                "perfkg:budgetAmount/perfkg:amount ?budget } ORDER BY DESC(?budget) ?name")
-    page.click(".yasqe_queryButton")
+    page.click(".tabPanel.active .yasqe_queryButton")
     expect(page.locator("#query-status")).to_contain_text("完成 · 12 行")
     # the largest project of data/: 居家养老服务补贴, 预算数 186.00 万元 (beihu-minzheng-2024.txt l. 92-93)
-    expect(page.locator(".yasr table tbody tr").first).to_contain_text("居家养老服务补贴")
-    expect(page.locator(".yasr table tbody tr").first).to_contain_text("186")
-    page.click(".yasr .select_perfkg-chart")
-    expect(page.locator(".yasr .perfkg-chart canvas")).to_have_count(1)
+    expect(page.locator(".tabPanel.active .yasr table tbody tr").first).to_contain_text("居家养老服务补贴")
+    expect(page.locator(".tabPanel.active .yasr table tbody tr").first).to_contain_text("186")
+    page.click(".tabPanel.active .yasr .select_perfkg-chart")
+    expect(page.locator(".tabPanel.active .yasr .perfkg-chart canvas")).to_have_count(1)
     shot(page, "editor-chart")
     assert any(u.endswith("/api/vocabulary.json") for u in page.requests.urls)  # completion from perfkg's vocabulary
 
     before = set(served.pids())
     assert len(before) == 2
     _set_query(page, SLOW)
-    page.click(".yasqe_queryButton")
+    page.click(".tabPanel.active .yasqe_queryButton")
     expect(page.locator("#query-status")).to_contain_text("运行中")
     time.sleep(1.5)
     shot(page, "editor-running")
@@ -135,6 +135,27 @@ def test_editor_runs_charts_and_cancel_stops_the_server_side_query(page, served)
         time.sleep(0.2)
     assert len(served.pids()) == 2  # replaced: the endpoint serves on
     shot(page, "editor-cancelled")
+
+
+def test_truncation_is_shown_in_the_editor(page):
+    page.goto("/editor")
+    expect(page.locator(".yasqe .CodeMirror")).to_be_visible()
+    _set_query(page, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    page.click(".tabPanel.active .yasqe_queryButton")
+    expect(page.locator("#query-status")).to_contain_text(f"完成 · {MAX_ROWS} 行 · 结果已截断")
+
+
+def test_open_in_editor_carries_the_query_with_its_parameters(page):
+    page.goto("/query/satisfaction-below?floor=88")
+    page.click("#open-in-editor")
+    expect(page).to_have_url(re.compile(r"/editor\?"))
+    expect(page.locator(".tabPanel.active .CodeMirror")).to_be_visible()
+    text = page.evaluate("() => document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.getValue()")
+    assert "满意度目标低于下限" in text and '"88"^^<http://www.w3.org/2001/XMLSchema#decimal>' in text
+    page.click(".tabPanel.active .yasqe_queryButton")
+    # floor 88: the same two rows as at 85 (l. 144 ≥90 without %, l. 166 ≥80%), nothing between 85 and 88 in data/
+    expect(page.locator("#query-status")).to_contain_text("完成 · 2 行")
+    shot(page, "editor-from-library")
 
 
 def test_browse_from_a_department_to_an_indicators_source_line(page):

@@ -77,20 +77,22 @@ yasgui = new Yasgui(document.getElementById("yasgui"), {
   copyEndpointOnNewTab: true,
   endpointCatalogueOptions: { getData: () => [{ endpoint }], keys: [] },
   persistenceId: "perfkg-editor",
-  populateFromUrl: true,
+  populateFromUrl: false, // ?query= is the workbench's "open in editor"; handled below
   yasqe: {
     autocompleters: ["variables", "perfkg-prefixes", "perfkg-classes", "perfkg-properties"],
     prefixCcApi: null,
-    value: page.query,
+    value: page.starter, // a new tab's text; the tabs of earlier visits are kept (localStorage)
   },
   yasr: { pluginOrder: ["table", "perfkg-chart", "response"], maxPersistentResponseSize: 200000 },
 });
 
-const initial = yasgui.getTab();
+// "open in editor" from a library page: the query (parameters bound) in a tab of its own
+const initial = page.query ? yasgui.addTab(true, { ...Yasgui.Tab.getDefaults(yasgui), name: page.name || "query" }) : yasgui.getTab();
 if (page.query) initial.getYasqe().setValue(page.query);
 initial.setEndpoint(endpoint);
 
-yasgui.on("queryBefore", () => {
+yasgui.on("queryBefore", (_y, tab) => {
+  watch(tab);
   if (running) clearInterval(running.timer);
   running = { started: Date.now() };
   running.timer = setInterval(() => show(`${t.running} ${((Date.now() - running.started) / 1000).toFixed(1)} s`, "running"), 100);
@@ -106,8 +108,12 @@ function finish(text, cls) {
 }
 
 // Each tab's yasqe hands the raw response (headers included) to its listeners after YASR has read it.
+const watched = new WeakSet();
 function watch(tab) {
-  tab.getYasqe().on("queryResponse", (_yasqe, response) => {
+  const yasqe = tab.getYasqe();
+  if (!yasqe || watched.has(yasqe)) return;
+  watched.add(yasqe);
+  yasqe.on("queryResponse", (_yasqe, response) => {
     if (!running) return; // cancelled: already reported
     if (response instanceof Error || !response || !response.ok) {
       finish(t.failed, "failed");
@@ -120,8 +126,6 @@ function watch(tab) {
       truncated ? "truncated" : "done");
   });
 }
-watch(initial);
-yasgui.on("tabAdd", (_y, id) => setTimeout(() => { const tab = yasgui.getTab(id); if (tab && tab.getYasqe()) watch(tab); }, 0));
 
 cancel.addEventListener("click", () => {
   if (!running) return;

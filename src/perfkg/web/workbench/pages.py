@@ -30,7 +30,9 @@ async def editor(request: Request) -> Response:
     config = {
         "endpoint": workbench_of(request).endpoint,
         "vocabulary": "/api/vocabulary.json",
-        "query": request.query_params.get("query") or _starter(),
+        "query": request.query_params.get("query"),
+        "name": request.query_params.get("name"),
+        "starter": _starter(),
         "strings": {k: STRINGS[k][0 if lang == "zh" else 1] for k in EDITOR_STRINGS},
     }
     return render(request, "editor.html", config=json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),

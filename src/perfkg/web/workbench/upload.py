@@ -15,12 +15,14 @@ from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from perfkg.ingest import RDF_SUFFIXES, SOURCE_SUFFIXES
+from perfkg.parse.readers import DOCUMENT_SUFFIXES
+from perfkg.rdf.inputs import RDF_FORMATS
+from perfkg.sources import kind_of
 from perfkg.validate import DocumentReport, render_html, render_json, render_turtle, validate_documents
 from perfkg.web.workbench.frame import render, workbench_of
 from perfkg.web.workbench.i18n import both, request_lang
 
-ACCEPTED = tuple(SOURCE_SUFFIXES) + tuple(RDF_SUFFIXES)
+ACCEPTED = tuple(DOCUMENT_SUFFIXES) + tuple(RDF_FORMATS)  # what perfkg reads (sources.kind_of decides)
 CHUNK = 1 << 16
 
 
@@ -85,7 +87,7 @@ async def check(request: Request) -> Response:
             for i, upload in enumerate(uploads):
                 name = _safe_name(upload.filename)
                 if name is None:
-                    return _refuse(request, both("bad_name", name=upload.filename), 400)
+                    return _refuse(request, both("bad_name", name=upload.filename, suffixes=" ".join(ACCEPTED)), 400)
                 folder = Path(tmp) / str(i)
                 folder.mkdir()
                 path = folder / name
@@ -114,7 +116,7 @@ def _safe_name(filename: str) -> str | None:
     """The file's own name (no folders), kept readable; None when its suffix is not one perfkg reads."""
     name = PureWindowsPath(PurePosixPath(filename).name).name.strip()
     name = re.sub(r"[\x00-\x1f/\\]", "_", name)[:200]
-    if not name or name in (".", "..") or not name.lower().endswith(ACCEPTED):
+    if not name or name in (".", "..") or kind_of(Path(name)) is None:
         return None
     return name
 
