@@ -114,6 +114,16 @@ class Server:
             raise SystemExit("perfkg serve did not start")
         threading.Thread(target=lambda: [None for _ in self.process.stderr], daemon=True).start()
 
+    def memory(self) -> str:
+        """Resident memory of the server and its query workers (PSS: shared pages counted once, in shares)."""
+        import psutil
+
+        server = psutil.Process(self.process.pid)
+        workers = [p for p in server.children() if "perfkg.web.worker" in " ".join(p.cmdline())]
+        pss = [p.memory_full_info().pss / 2**20 for p in workers]
+        return (f"memory after the web phase: server {server.memory_full_info().pss / 2**20:.0f} MiB PSS, "
+                f"{len(workers)} workers {sum(pss):.0f} MiB PSS in total ({max(pss):.0f} MiB the largest)")
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(30)
@@ -154,11 +164,13 @@ def main() -> None:
     ap.add_argument("--triples", type=int, default=100_000)
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=60)
-    ap.add_argument("--workers", type=int, default=4, help="perfkg serve --workers")
+    ap.add_argument("--workers", type=int, help="perfkg serve --workers (default: as many as clients, so that both "
+                    "paths run the same number of queries at once)")
     ap.add_argument("--timeout", type=float, default=10, help="perfkg serve --timeout (stops the slow query)")
     ap.add_argument("--warmup", type=float, default=10, help="untimed seconds before each path's first phase")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
+    args.workers = args.workers or args.clients
     title = f"bench/serve.py: {args.clients} clients x {args.seconds:g} s, web layer vs embedded store"
     with Record(args.out, title) as record, tempfile.TemporaryDirectory() as d:
         started = time.perf_counter()
@@ -184,6 +196,7 @@ def main() -> None:
             drive(args.clients, args.warmup, web_call(server.url), queries)  # untimed: each worker parses each query once
             results.append(summary("web: POST /sparql", drive(args.clients, args.seconds, web_call(server.url), queries),
                                    args.seconds))
+            record.line(server.memory())
             stop, outcomes = threading.Event(), []
             slow = threading.Thread(target=slow_client, args=(server.url, stop, outcomes))
             slow.start()
