@@ -195,3 +195,11 @@ def test_full_line_coverage(seed_result):
     c = seed_result.coverage()
     assert c.total == 104 and c.mapped == 104 and c.unrecognised == []
     assert c.percent == 100.0
+
+
+def test_readme_coverage_line(seed_result):
+    """The README quotes the start of this line; 20 layout lines = 8 TOC + 10 headings + 2 table headers (counted in
+    tests/test_parse_fixes.py), the other 84 non-blank lines are content."""
+    assert seed_result.summary().startswith(
+        "✓ 000_38770c5ad42c6795.txt: 104/104 非空行已映射 lines mapped (100.0%; 内容 content 84, 版式 layout 20), "
+        "未识别 unrecognised 0; 2 项目 projects, 25 指标 indicators, 2 解析警告 parse warnings")

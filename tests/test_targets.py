@@ -121,6 +121,12 @@ CASES = [
     pytest.param("严格执行相关制度规定", U, None, False, None, None, None, None, ()),
     pytest.param("提高普及率", U, None, False, None, None, None, None, ()),
     pytest.param("不超预算", U, None, False, None, None, None, None, ()),
+    # --- numeric oddities (issue 9 item 7): only plain finite decimals are values --------------------------
+    pytest.param("1e3", U, None, False, None, None, None, None, ("exponent-notation",), id="exponent"),
+    pytest.param("≥2E+3 次", U, None, False, None, None, None, None, ("multiple-numbers",), id="exponent-signed"),
+    pytest.param("≥1.5e2%", U, None, False, None, None, None, None, ("exponent-notation",), id="exponent-decimal"),
+    *[pytest.param(odd, U, None, False, None, None, None, None, (), id=f"non-finite-{odd}")
+      for odd in ("NaN", "Infinity", "-Infinity", "sNaN", "∞")],
     # --- qualitative ---------------------------------------------------------------------------------
     pytest.param("优良", QL, None, False, None, None, "优良", None, ()),
     pytest.param("显著提升", QL, None, False, None, None, "显著提升", None, ()),
@@ -140,6 +146,9 @@ CASES = [
     pytest.param("", E, None, False, None, None, None, None, (), id="empty-string"),
     pytest.param("   ", E, None, False, None, None, None, None, (), id="blank"),
     pytest.param("\u3000\t", E, None, False, None, None, None, None, (), id="ideographic-space"),
+    pytest.param("\v\f\u2009", E, None, False, None, None, None, None, (), id="vt-ff-thin-space"),
+    pytest.param("≥95%\v", Q, ">=", True, "95", "%", None, None, (), id="trailing-vt"),
+    pytest.param("≥\u202f95\u2009%", Q, ">=", True, "95", "%", None, None, (), id="narrow-spaces"),
 ]
 
 
