@@ -17,12 +17,12 @@ import urllib.request
 
 import pytest
 
-from perfkg.backends import EmbeddedBackend, load_items, replace_all
+from perfkg.backends import EmbeddedBackend, replace_all
 from perfkg.queries import get_query, list_queries
 from perfkg.results import table_from_json
 from perfkg.store.embedded import EmbeddedStore
 from perfkg.store.remote import RemoteStore, RemoteStoreError
-from conftest import DATA
+from test_query_library import library_items  # noqa: F401 — the seed + data/ items, one session fixture
 
 LIBRARY = [q.name for q in list_queries()]
 
@@ -39,17 +39,10 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def items(seed_path):
-    loaded = load_items([seed_path, DATA])
-    assert [i.error for i in loaded if i.error] == []
-    return loaded
-
-
-@pytest.fixture(scope="module")
-def store_dir(items, tmp_path_factory):
+def store_dir(library_items, tmp_path_factory):
     path = tmp_path_factory.mktemp("served-store")
     with EmbeddedStore(path) as store:
-        replace_all(store, items)
+        replace_all(store, library_items)
     return path
 
 
@@ -124,8 +117,8 @@ def test_perfkg_serve_through_the_query_command(served, expected, name):
 
 
 @pytest.fixture(scope="module")
-def virtuoso_endpoint(virtuoso, items):
-    replace_all(virtuoso.store, items)
+def virtuoso_endpoint(virtuoso, library_items):
+    replace_all(virtuoso.store, library_items)
     return virtuoso.store.endpoint
 
 
