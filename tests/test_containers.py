@@ -169,7 +169,9 @@ def test_pdf_validation_finds_what_the_text_twin_finds_located_by_page_table_row
 
     from perfkg.validate import render_html, render_json, render_text, render_turtle, validate_documents
 
-    pdf, text = validate_documents([TWINS / "qinghe-kexie-2025.pdf", TWINS / "qinghe-kexie-2025.txt"], workers=1)
+    # one call each: in one batch the second file of the same document is refused as a collision
+    (pdf,) = validate_documents([TWINS / "qinghe-kexie-2025.pdf"], workers=1)
+    (text,) = validate_documents([TWINS / "qinghe-kexie-2025.txt"], workers=1)
 
     def what(report):
         return sorted((f.rule, f.severity, f.element, f.message["en"]) for f in report.findings)
@@ -236,3 +238,17 @@ def test_text_files_give_the_turtle_of_the_direct_text_path(seed_path):
         link_document(direct, iri, lines=doc.lines, with_schemes=True)
         through_readers = ingest_file(path).graph
         assert serialise_graph(through_readers, "turtle") == serialise_graph(direct, "turtle"), path.name
+
+
+def test_loader_gives_locations_notices_and_a_location_map():
+    from perfkg.sources import ingest_file
+
+    pdf = ingest_file(TWINS / "qinghe-kexie-2025.pdf")
+    node = next(s for s, o in pdf.graph.subject_objects(PERFKG.indicatorName) if str(o) == "单个工作站补助标准")
+    assert "p. 3, table 2, row 12" in {str(o) for o in pdf.graph.objects(node, PERFKG.sourceLocation)}
+    row = next(r for r in pdf.line_map_tsv().splitlines() if "单个工作站补助标准" in r)
+    assert row.split("\t")[1] == "mapped" and row.endswith("\t第 3 页 表 2 第 12 行 / p. 3, table 2, row 12")
+    book = ingest_file(ROOT / "samples" / "demo" / "qinghe-kexie-2024.xlsx")
+    assert "工作表「政府采购预算表」: 部门预算公开表，不是绩效目标表" in book.summary()
+    text = ingest_file(TWINS / "qinghe-kexie-2025.txt")
+    assert text.line_map_tsv().splitlines()[1].endswith("\t第 2 行 / line 2")

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from perfkg.parse.layout import Location, Notice
 
 
 @dataclass(frozen=True)
@@ -181,6 +185,11 @@ class BudgetDocument:
     # when any of its content did not reach the model (a line is mapped only when all of it was read)
     line_map: dict[int, list[str]] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)  # decoded source lines, index 0 = line 1
+    # the container read (parse/readers.py); for a PDF, workbook, Word file or web page the lines above are its
+    # reading order (one per paragraph or table row) and `locations` says where each one is in the file
+    container: str = "text"
+    locations: dict[int, "Location"] = field(default_factory=dict)
+    notices: list["Notice"] = field(default_factory=list)  # what the reader reported: budget sheets, pages without text
 
     @property
     def unit_code(self) -> str | None:

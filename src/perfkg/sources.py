@@ -20,6 +20,7 @@ from perfkg.errors import InputError, InternalError, PerfkgError
 from perfkg.model import BudgetDocument
 from perfkg.parse.readers import DOCUMENT_SUFFIXES, parse_path
 from perfkg.rdf.inputs import RDF_FORMATS, document_graphs, parse_rdf
+from perfkg.rdf.locations import add_line_locations
 from perfkg.rdf.mapping import document_graph
 from perfkg.vocab import PERFKG, SKOS
 
@@ -118,16 +119,18 @@ class IngestResult:
                 f"内容 content {c.content}, 版式 layout {c.layout}), 未识别 unrecognised {len(c.unrecognised)}; "
                 f"{len(doc.projects)} 项目 projects, "
                 f"{sum(len(p.indicators) for p in doc.projects)} 指标 indicators, "
-                f"{len(doc.warnings)} 解析警告 parse warnings, {len(self.graph or [])} 三元组 triples")
+                f"{len(doc.warnings)} 解析警告 parse warnings, {len(self.graph or [])} 三元组 triples"
+                + "".join(f"\n  ! {n.describe()}" for n in doc.notices))  # budget sheets, pages without text
 
     def line_map_tsv(self) -> str:
-        """line, status, element(s), text: every non-blank source line and what it became."""
+        """line, status, element(s), text, location: every non-blank line (of a PDF, workbook, Word file or web page:
+        every paragraph and table row, in reading order) and what it became, with its place in the file."""
         doc = self.document
         assert doc is not None
         from perfkg.rdf.iris import IriMinter
 
         minter = IriMinter(doc)
-        rows = ["line\tstatus\telements\ttext"]
+        rows = ["line\tstatus\telements\ttext\tlocation"]
         for line in sorted(doc.line_map):
             keys = doc.line_map[line]
             if keys == ["unrecognised"]:
@@ -138,7 +141,9 @@ class IngestResult:
                 status = "mapped"
                 elements = ",".join(str(minter.key(k)) for k in keys if not k.startswith("layout:"))
             text = doc.lines[line - 1].replace("\t", " ⇥ ").strip()
-            rows.append(f"{line}\t{status}\t{elements}\t{text}")
+            where = doc.locations.get(line)
+            place = f"{where.describe('zh')} / {where.describe('en')}" if where else f"第 {line} 行 / line {line}"
+            rows.append(f"{line}\t{status}\t{elements}\t{text}\t{place}")
         return "\n".join(rows) + "\n"
 
 
@@ -162,6 +167,7 @@ def ingest_file(path: str | Path, *, link: bool = True, self_contained: bool = T
         from perfkg.link import link_document
 
         link_document(result.graph, result.graph_iri, lexicon=lexicon, lines=doc.lines, with_schemes=self_contained)
+    add_line_locations(result.graph, doc.locations, doc.container)  # PDF, workbook, Word, web page: page/sheet/row
     return result
 
 

@@ -1,4 +1,5 @@
-"""Parses a whole 部门预算绩效文本: header, table of contents, 第一部分 goals and measures, 第二部分 projects."""
+"""Interprets a whole 部门预算绩效文本 from its reading order, whatever the container (parse/readers.py): header,
+table of contents, 第一部分 goals and measures, 第二部分 projects."""
 from __future__ import annotations
 
 import re
@@ -10,7 +11,7 @@ from perfkg.model import (BudgetDocument, MeasureItem, MeasureSection, ParseWarn
 from perfkg.parse.normalise import normalise, squash
 from perfkg.parse.projects import ProjectTableParser
 from perfkg.parse.table_rows import PROJECT_TITLE, is_block_start
-from perfkg.parse.source import SourceText, read_source
+from perfkg.parse.source import SourceText
 
 TITLE = re.compile(r"^(?P<org>.+?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*部门预算绩效(?:文本|目标)")
 COMPILER = re.compile(r"^(?P<org>\S.*?)\s*编\s*制\s*$")
@@ -349,5 +350,8 @@ def parse_document(source: SourceText) -> BudgetDocument:
 
 
 def parse_file(path: str | Path) -> BudgetDocument:
-    """Read and parse one file; raises InputError naming the file and line."""
-    return parse_document(read_source(path))
+    """Read one file of any container (text, PDF, workbook, Word, web page) and interpret it; raises InputError
+    naming the file and line (or page/sheet/table/row)."""
+    from perfkg.parse.readers import parse_path  # the readers call back into this module's interpreter
+
+    return parse_path(path)

@@ -108,7 +108,7 @@ def interpret(layout: Layout) -> BudgetDocument:
     from perfkg.parse.document import parse_document
 
     try:
-        return parse_document(_reading_order(layout))
+        doc = parse_document(_reading_order(layout))
     except InputError as e:
         what = _what_it_is(layout) if e.reason_en.startswith("not a budget-performance document") else None
         if what is not None:
@@ -120,6 +120,11 @@ def interpret(layout: Layout) -> BudgetDocument:
             raise
         raise InputError(layout.path, None, f"{where.describe('zh')}：{e.reason_zh}",
                          f"{where.describe('en')}: {e.reason_en}") from None
+    doc.container = layout.container
+    doc.notices = list(layout.notices)
+    if layout.source is None:
+        doc.locations = layout.locations()
+    return doc
 
 
 _BUDGET_TITLES = re.compile(r"(?:部门)?(?:财务)?收支预算总表|收入预算表|(?:一般公共预算|政府性基金预算)?(?:财政拨款)?支出(?:预算)?表|"
