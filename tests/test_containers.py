@@ -252,3 +252,10 @@ def test_loader_gives_locations_notices_and_a_location_map():
     assert "工作表「政府采购预算表」: 部门预算公开表，不是绩效目标表" in book.summary()
     text = ingest_file(TWINS / "qinghe-kexie-2025.txt")
     assert text.line_map_tsv().splitlines()[1].endswith("\t第 2 行 / line 2")
+
+
+def test_old_word_doc_is_named_and_refused(tmp_path):
+    old = tmp_path / "申报表.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))  # an OLE2 compound file, as Word 97-2003 saves
+    error = _refused(old)
+    assert "旧版 Word（.doc）格式不支持" in error.message_zh and "save it as DOCX or PDF" in error.message_en
