@@ -78,8 +78,8 @@ def store_path(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(store_path):
-    """Two workers, 10 s, 1 GiB per worker, 48 MiB per answer, 1 s of silence allowed."""
-    srv = Served(store_path, "--workers", "2", "--timeout", "10", "--memory-mb", "1024", "--max-bytes", str(48 * MIB),
+    """Two workers, 20 s, 1 GiB per worker, 48 MiB per answer, 1 s of silence allowed."""
+    srv = Served(store_path, "--workers", "2", "--timeout", "20", "--memory-mb", "1024", "--max-bytes", str(48 * MIB),
                  "--idle-timeout", "1", "--max-connections", "400")
     yield srv
     srv.stop()
@@ -191,7 +191,7 @@ def test_memory_cap_answers_503_and_the_worker_is_replaced(server):
     before = set(server.pids())
     started = time.monotonic()
     response = get(server, CARTESIAN)
-    assert response.status_code == 503 and time.monotonic() - started < 10  # the cap, not the 10 s time limit
+    assert response.status_code == 503 and time.monotonic() - started < 20  # the cap, not the 20 s time limit
     assert "内存" in response.text and "memory" in response.text and "1024 MiB" in response.text
     assert len(before - set(server.pids())) == 1
     for _ in range(100):
@@ -320,7 +320,7 @@ def test_waiting_line_is_bounded(store_path):
             time.sleep(0.3)
             started = time.monotonic()
             refused = get(srv, "ASK {}")
-            assert refused.status_code == 503 and time.monotonic() - started < 1
+            assert refused.status_code == 503 and time.monotonic() - started < 2  # not after the 3 s limit
             assert "排队" in refused.text and "queue" in refused.text and refused.headers["Retry-After"] == "5"
             assert [r.result().status_code for r in runaways] == [503, 503]
             assert waiting.result().status_code in (200, 503)  # answered within the bound either way
@@ -361,7 +361,7 @@ def test_slow_clients_do_not_hold_workers(server):
         for _ in range(5):
             started = time.monotonic()
             assert get(server, "ASK {}", timeout=5).status_code == 200
-            assert time.monotonic() - started < 2
+            assert time.monotonic() - started < 3
     finally:
         for conn in stalled:
             conn.close()
@@ -398,7 +398,7 @@ def test_a_query_stops_when_its_client_leaves(server):
     conn.close()
     while set(server.pids()) >= before and time.monotonic() - started < 5:
         time.sleep(0.1)
-    assert time.monotonic() - started < 5 and len(before - set(server.pids())) == 1  # the 10 s limit is far off
+    assert time.monotonic() - started < 5 and len(before - set(server.pids())) == 1  # the 20 s limit is far off
     for _ in range(100):
         if len(server.pids()) == 2:
             break

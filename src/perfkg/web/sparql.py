@@ -7,9 +7,11 @@ The contract:
   CONSTRUCT/DESCRIBE: text/turtle (default), application/n-triples, application/rdf+xml, application/ld+json.
   Accept with q-values, or format= (json, xml, csv, tsv, turtle, nt, …; wins over Accept); 406 when nothing fits.
 * 403: SPARQL Update (update=, application/sparql-update, or update text in query=) and SERVICE at any depth
-  (and the worker that runs the query cannot open a network socket anyway). 400: malformed query or request.
-  413: request body over --max-body. 503: time limit (the worker is killed and replaced), memory cap, every worker
-  busy or the waiting line full (with Retry-After). 500: anything else. Error bodies are text/plain, zh then en.
+  (and the worker that runs the query cannot open a network socket anyway). 400: malformed query or request,
+  including a negative or invalid Content-Length (RFC 9112 §6.3; refused by h11 before the app, see limits.py).
+  413: request body over --max-body, announced or streamed. 408: a body that stalls for --idle-timeout.
+  503: time limit (the worker is killed and replaced), memory cap, every worker busy or the waiting line full
+  (with Retry-After), too many connections. 500: anything else. Error bodies are text/plain, zh then en.
 * Every 200 carries X-PerfKG-Truncated: true|false, X-PerfKG-Max-Rows and X-PerfKG-Max-Bytes; a cut answer also
   X-PerfKG-Truncated-By: rows|bytes. JSON also gets {"perfkg": {"truncated": true, …}}, XML a
   <link href="urn:perfkg:truncated"/>, Turtle/N-Triples a leading comment. XML answers replace the characters
