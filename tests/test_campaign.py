@@ -302,3 +302,28 @@ def test_some_mutants_through_the_cli(tmp_path):
                               timeout=300)
     assert "Traceback" not in validate.stderr and validate.returncode == 1, validate.stderr
     assert "P-amount-unreadable" in validate.stdout and "P-other" in validate.stdout  # NaN amount; line separator
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "json-ld", "trig", "nquads"])
+def test_white_space_in_cells_survives_every_output_format(tmp_path, fmt):
+    """Raw cell text keeps VT, FF, U+001C… (they are white space, not line breaks): every output format must give
+    them back exactly; splitting an N-Triples or TriG text into lines with str.splitlines() cut triples apart."""
+    from rdflib import Dataset
+
+    from perfkg.rdf.serialise import serialise_dataset
+
+    chars = [c for c in WHITESPACE if c not in "\t"]
+    text = document().replace("讲座场地", "讲座" + "".join(chars) + "场地").replace("≥6 场", "≥6\v场")
+    r = ingest_file(write_text(tmp_path / "ws.txt", text), link=False)
+    assert r.ok and "".join(chars) in r.document.projects[0].uses.raw
+    ds = Dataset()
+    ds.graph(r.graph_iri).__iadd__(r.graph)
+    back = Dataset()
+    back.parse(data=serialise_dataset(ds, fmt), format=fmt)
+    quads = {(s, p, o) for s, p, o, _ in back.quads((None, None, None, None))}
+    assert quads == set(r.graph)
+
+
+def write_text(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8", newline="")
+    return path

@@ -51,10 +51,15 @@ def _sorted_json(value):
     return value
 
 
+def _lines(text: str) -> list[str]:
+    """str.splitlines() for "\n" only: literals may hold VT, FF or U+001C–U+001E, where splitlines() would cut."""
+    return text[:-1].split("\n") if text.endswith("\n") else text.split("\n")
+
+
 def serialise_graph(graph: Graph, fmt: str) -> str:
     fmt = canonical_format(fmt)
     if fmt == "nt":
-        lines = graph.serialize(format="nt").splitlines()
+        lines = _lines(graph.serialize(format="nt"))
         return "\n".join(sorted(set(l for l in lines if l.strip()))) + "\n"
     if fmt == "json-ld":
         context = {p: ns for p, ns in PREFIXES.items()}
@@ -79,12 +84,12 @@ def serialise_dataset(ds: Dataset, fmt: str) -> str:
     if fmt == "nquads":
         lines = set()
         for g in graphs:
-            for line in serialise_graph(g, "nt").splitlines():
+            for line in _lines(serialise_graph(g, "nt")):
                 lines.add(f"{line[:-1].rstrip()} <{g.identifier}> .")
         return "\n".join(sorted(lines)) + "\n"
     out = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(PREFIXES.items())]
     for g in graphs:
-        body = [l for l in _bound(g).serialize(format="turtle").splitlines() if not l.startswith("@prefix")]
+        body = [l for l in _lines(_bound(g).serialize(format="turtle")) if not l.startswith("@prefix")]
         while body and not body[0].strip():
             body.pop(0)
         out += ["", f"<{g.identifier}> {{"] + [f"    {l}" if l else "" for l in body] + ["}"]
