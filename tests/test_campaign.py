@@ -327,3 +327,16 @@ def test_white_space_in_cells_survives_every_output_format(tmp_path, fmt):
 def write_text(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8", newline="")
     return path
+
+
+def test_white_space_in_cells_survives_remote_store_chunks(tmp_path):
+    """The remote store sends N-Triples statements in chunks: one statement per triple, VT and FF inside literals."""
+    from rdflib import Graph
+
+    from perfkg.store.graph_loads import ntriples_lines
+
+    text = document().replace("讲座场地", "讲座\v\f\x1c场地").replace("≥6 场", "≥6\v场")
+    r = ingest_file(write_text(tmp_path / "ws.txt", text), link=False)
+    lines = ntriples_lines(r.graph)
+    assert len(lines) == len(r.graph)
+    assert set(Graph().parse(data="".join(lines), format="nt")) == set(r.graph)

@@ -38,9 +38,9 @@ def ntriples_lines(data: Graph | str | Path) -> list[str]:
     """Distinct N-Triples statements of a graph or of an N-Triples file."""
     if isinstance(data, Graph):
         text = data.serialize(format="nt", encoding="utf-8").decode("utf-8")
-        lines: Iterable[str] = text.splitlines()
+        lines: Iterable[str] = text.split("\n")  # not splitlines(): literals may hold VT, FF, U+001C…
     else:
-        lines = Path(data).read_text(encoding="utf-8").splitlines()
+        lines = Path(data).read_text(encoding="utf-8").split("\n")
     return list(dict.fromkeys(n for n in map(_normalise_line, lines) if n is not None))
 
 
