@@ -131,3 +131,37 @@ def test_toc_mismatch_warned(tmp_path):
     text = document().replace("1.社区科学讲堂经费绩效目标表\t5", "1.社区科学讲座经费绩效目标表\t5")
     doc = parse_file(write(tmp_path, text))
     assert [w.code for w in doc.warnings] == ["toc-mismatch", "toc-mismatch"]
+
+
+# --- the same regressions as tests/test_parse_fixes.py on a document of our own (they run without the seed) -------
+def test_trailing_white_space_after_a_numbered_item(tmp_path):
+    part1 = ["二、分项绩效目标", "", "（一）组织科普讲座，普及科学知识。\u3000", "", "(二) 开展科技竞赛\v", "",
+             "三、工作保障措施", "", "（一）加强组织领导\u00a0", "", "1.建立项目负责制度。\t", ""]
+    doc = parse_file(write(tmp_path, document(part1=part1)))
+    assert [(g.number, g.text.text) for g in doc.sub_goals] == [("（一）", "组织科普讲座，普及科学知识。"),
+                                                                ("(二)", "开展科技竞赛")]
+    assert (doc.measures[0].number, doc.measures[0].heading.text) == ("（一）", "加强组织领导")
+
+
+def test_nan_budget_is_text_with_a_warning(tmp_path):
+    doc = parse_file(write(tmp_path, document(projects=[project_block(budget="NaN")])))
+    budget = doc.projects[0].budget
+    assert (budget.raw, budget.value, budget.yuan) == ("NaN", None, None)
+    assert [(w.code, w.element) for w in doc.warnings] == [("amount-unreadable", "project/1/funding")]
+
+
+def test_second_table_without_title_is_its_own_project(tmp_path):
+    blocks = [project_block(), project_block(number=2, name="科普大篷车运行费", code="13990023P00100230002B")]
+    text = document(projects=blocks).replace("2. 科普大篷车运行费绩效目标表\n", "")  # the table lost its title line
+    doc = parse_file(write(tmp_path, text))
+    assert [p.code for p in doc.projects] == ["13990023P00100230001A", "13990023P00100230002B"]
+    assert [len(p.indicators) for p in doc.projects] == [4, 4] and doc.projects[1].title_missing
+    assert "project-title-missing" in [w.code for w in doc.warnings]
+
+
+def test_two_tables_with_one_code_stay_two_projects(tmp_path):
+    blocks = [project_block(), project_block(number=2, name="科普大篷车运行费")]  # both with the default code
+    doc = parse_file(write(tmp_path, document(projects=blocks)))
+    assert [p.name for p in doc.projects] == ["社区科学讲堂经费", "科普大篷车运行费"]
+    assert doc.projects[1].duplicate_code_of == 1
+    assert [w.code for w in doc.warnings if w.element == "project/2"] == ["project-code-duplicated"]
