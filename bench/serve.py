@@ -164,13 +164,13 @@ def main() -> None:
     ap.add_argument("--triples", type=int, default=100_000)
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=60)
-    ap.add_argument("--workers", type=int, help="perfkg serve --workers (default: as many as clients, so that both "
-                    "paths run the same number of queries at once)")
+    ap.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1),
+                    help="perfkg serve --workers (default: two per CPU; each worker checks every query text once with "
+                    "rdflib's parser, so many workers pay that many times)")
     ap.add_argument("--timeout", type=float, default=10, help="perfkg serve --timeout (stops the slow query)")
-    ap.add_argument("--warmup", type=float, default=10, help="untimed seconds before each path's first phase")
+    ap.add_argument("--warmup", type=float, default=30, help="untimed seconds before each path's first phase")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
-    args.workers = args.workers or args.clients
     title = f"bench/serve.py: {args.clients} clients x {args.seconds:g} s, web layer vs embedded store"
     with Record(args.out, title) as record, tempfile.TemporaryDirectory() as d:
         started = time.perf_counter()

@@ -23,6 +23,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home_editor": ("直接编写 SPARQL 查询：自动补全、可取消、结果图表。", "Write SPARQL directly: completion, cancel, result charts."),
     "home_browse": ("部门 → 年度文本 → 项目 → 指标及其职责依据与出处。", "Department → documents by year → projects → indicators, with mandates, evidence and source lines."),
     "home_validate": ("上传绩效文本，查看审核规则检查报告（不保存上传文件）。", "Upload documents and see the review-rule report (uploads are never stored)."),
+    "endpoint": ("SPARQL 端点", "SPARQL endpoint"),
+    "endpoint_limits": ("GET/POST /sparql（SPARQL 1.1 协议，只读）；每个查询最多 {timeout} 秒、{max_rows} 行；查询库 JSON：/queries",
+                        "GET/POST /sparql (SPARQL 1.1 Protocol, read-only); each query at most {timeout} s and {max_rows} rows; library as JSON: /queries"),
     "store_summary": ("知识库：{documents} 份文本，{projects} 个项目", "Store: {documents} documents, {projects} projects"),
     # library
     "query": ("查询", "Query"),

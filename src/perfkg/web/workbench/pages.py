@@ -22,7 +22,9 @@ async def home(request: Request) -> Response:
         summary = {"documents": documents, "projects": projects}
     except PerfkgError:
         summary = None
-    return render(request, "home.html", summary=summary, queries=library_of(request), nav="home")
+    settings = request.app.state.settings
+    return render(request, "home.html", summary=summary, queries=library_of(request), nav="home",
+                  limits={"timeout": f"{settings.timeout:g}", "max_rows": settings.max_rows})
 
 
 async def editor(request: Request) -> Response:
