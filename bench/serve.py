@@ -2,7 +2,9 @@
 directly on the embedded store in the same run, and with a slow query running beside them.
 
 Phases, each `--seconds` long, on the synthetic corpus (bench/synthetic.py, linked, ~`--triples` triples):
-  direct   `--clients` threads in this process call EmbeddedStore.query on one read-only store (no web layer);
+  direct   `--clients` threads in this process call EmbeddedStore.query on one read-only store (no web layer), at
+           most `--workers` at once, as the server runs them (the web layer's overhead is the difference);
+  direct, uncapped  the same with all `--clients` queries at once (for reference);
   web      `--clients` threads POST the same query texts to /sparql of a real `perfkg serve` subprocess;
   web+slow the same, plus one more client that keeps sending a query that only the time limit stops;
   library  `--clients` threads GET /query/NAME.json (the workbench's library downloads: parameters bound by the
@@ -185,10 +187,17 @@ def main() -> None:
         from perfkg.store.embedded import EmbeddedStore
 
         with EmbeddedStore(store_path, read_only=True) as store:
-            direct = lambda n, t: store.query(t)  # noqa: E731
-            drive(args.clients, args.warmup, direct, queries)  # untimed: caches and pages warm, as in a server
-            results.append(summary("direct (EmbeddedStore.query, same process)",
-                                   drive(args.clients, args.seconds, direct, queries), args.seconds))
+            running = threading.BoundedSemaphore(args.workers)
+
+            def capped(name: str, text: str) -> None:
+                with running:
+                    store.query(text)
+
+            drive(args.clients, args.warmup, capped, queries)  # untimed: caches and pages warm, as in a server
+            results.append(summary(f"direct (EmbeddedStore.query, {args.workers} at once)",
+                                   drive(args.clients, args.seconds, capped, queries), args.seconds))
+            results.append(summary(f"direct, uncapped ({args.clients} at once)",
+                                   drive(args.clients, args.seconds, lambda n, t: store.query(t), queries), args.seconds))
         flags = ("--workers", str(args.workers), "--timeout", f"{args.timeout:g}", "--queue", str(4 * args.clients),
                  "--max-connections", str(8 * args.clients))
         server = Server(store_path, *flags)
@@ -213,7 +222,7 @@ def main() -> None:
 
 
 def report(record: Record, results: list[dict], slow_outcomes: list[int], args) -> None:
-    direct, web, slow, lib = results
+    direct, uncapped, web, slow, lib = results
     record.line()
     record.line("| phase | requests | failed | throughput (req/s) | p50 (ms) | p95 (ms) |")
     record.line("|---|---|---|---|---|---|")
@@ -228,7 +237,8 @@ def report(record: Record, results: list[dict], slow_outcomes: list[int], args) 
                 f"p50 {slow['p50'] / web['p50']:.2f}x; the slow query was answered "
                 f"{', '.join(f'{s}: {slow_outcomes.count(s)}' for s in sorted(set(slow_outcomes)))} "
                 f"(503 = stopped at the {args.timeout:g} s limit)")
-    record.line(f"workbench library downloads / direct at p50: {lib['p50'] / direct['p50']:.2f}x")
+    record.line(f"workbench library downloads / direct at p50: {lib['p50'] / direct['p50']:.2f}x; web / uncapped "
+                f"direct at p50: {web['p50'] / uncapped['p50']:.2f}x, throughput {web['throughput'] / uncapped['throughput']:.2f}x")
     record.line()
     record.line("| query | direct p50 (ms) | web p50 (ms) | ratio | web+slow p50 (ms) | library p50 (ms) |")
     record.line("|---|---|---|---|---|---|")
