@@ -35,13 +35,13 @@ def provenance(argv: list[str]) -> list[str]:
     script = Path(argv[0]).resolve()
     shown = script.relative_to(ROOT) if script.is_relative_to(ROOT) else Path(script.name)
     commit = _git("rev-parse", "HEAD") or "unknown (not a git checkout)"
-    changed = _git("status", "--porcelain", "--untracked-files=no", "--", *MEASURED_PATHS)
+    changed = _git("status", "--porcelain", "--untracked-files=no", "--", *MEASURED_PATHS, ":(exclude)bench/results")
     if changed is None:
         state = "unknown"
     elif changed:
         state = "UNCOMMITTED CHANGES in " + ", ".join(line[3:] for line in changed.splitlines())
     else:
-        state = "clean (no uncommitted change under " + ", ".join(MEASURED_PATHS) + ")"
+        state = "clean (no uncommitted change under " + ", ".join(MEASURED_PATHS) + ", results aside)"
     load = "/".join(f"{x:.1f}" for x in os.getloadavg())
     return [
         f"- command: python {shlex.join([str(shown), *argv[1:]])}",
