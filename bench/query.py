@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import resource
 import signal
 import statistics
@@ -170,7 +171,8 @@ def report(size: int, docs: int, triples: int, results: dict) -> str:
     for e in engines:
         total = sum(q["seconds"] for q in results[e]["queries"].values())
         lines.append(f"- {e}: load {results[e]['load_seconds']:.1f} s, all queries {total:.2f} s, "
-                     f"peak memory {results[e]['peak_mib'] or float('nan'):,.0f} MiB")
+                     f"peak memory {results[e]['peak_mib'] or float('nan'):,.0f} MiB; "
+                     f"machine load average after it {results[e].get('load_after', '?')}")
     if "oxigraph" in results:
         ox = results["oxigraph"]["queries"]
         for other in ("rdflib", "virtuoso"):
@@ -217,7 +219,7 @@ def main() -> None:
                 if outcome is None:
                     record.line(f"{engine}: FAILED (its error is on stderr); left out of the table")
                 else:
-                    results[engine] = outcome
+                    results[engine] = outcome | {"load_after": "/".join(f"{x:.1f}" for x in os.getloadavg())}
             record.line(report(size, docs, triples, results))
 
 
