@@ -217,7 +217,10 @@ def test_headline_and_mandate_questions(rdflib_backend):
                     {"mandate": "https://w3id.org/perfkg/mandate/serve-decision-making"})
     assert decision[0][:2] == ("云岭市科学技术协会", 2024)
     unmeasured = {(r[0], r[2], r[3]) for r in rows(rdflib_backend, "goals-without-indicator")}
-    assert (P1, 127, "为科技工作者服务") in unmeasured  # the 老科协 goal of the seed (rule R13)
+    # The seed's clauses without an indicator (rules.md R13, l.127): 「加强对学会政治引领」 and 「组织开展学术交流活动」.
+    # The third, 「推进老科技工作者协会工作」, is no longer linked: 老科协 is in no text that defines the mandates,
+    # so the source-built lexicon has no such trigger (bench/README-link-reason.md, Accuracy).
+    assert {(P1, 127, "政治性"), (P1, 127, "学术交流")} <= unmeasured
     coverage = {r[1]: r[2:] for r in rows(rdflib_backend, "mandate-coverage")}
     assert len(coverage) >= 30
 
