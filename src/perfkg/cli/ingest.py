@@ -1,7 +1,6 @@
 """`perfkg ingest SRC... -o OUT`: parse documents, write their RDF and line maps as each is done, print coverage."""
 from __future__ import annotations
 
-import sys
 from functools import partial
 
 from perfkg.batch import run_each
