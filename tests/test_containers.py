@@ -259,3 +259,15 @@ def test_old_word_doc_is_named_and_refused(tmp_path):
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))  # an OLE2 compound file, as Word 97-2003 saves
     error = _refused(old)
     assert "旧版 Word（.doc）格式不支持" in error.message_zh and "save it as DOCX or PDF" in error.message_en
+
+
+def test_parse_warnings_of_a_table_container_name_the_table_row(tmp_path):
+    page = (TWINS / "qinghe-kexie-2025.html").read_text(encoding="utf-8")
+    end = page.index("</tr>", page.index("<td>单场讲座成本</td>"))
+    stray = tmp_path / "stray.html"
+    stray.write_text(page[:end] + "<td>多余的备注</td>" + page[end:], encoding="utf-8")  # a cell past the last column
+    doc, _ = read_document(stray)
+    (warning,) = doc.warnings
+    assert warning.code == "cell-unread"
+    assert warning.message_zh.startswith("表 1 第 14 行有无法识别的单元格 “多余的备注”")
+    assert warning.message_en.startswith("table 1, row 14 has cells perfkg could not read: '多余的备注'")

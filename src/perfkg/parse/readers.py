@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -113,18 +114,33 @@ def interpret(layout: Layout) -> BudgetDocument:
         what = _what_it_is(layout) if e.reason_en.startswith("not a budget-performance document") else None
         if what is not None:
             raise InputError(layout.path, None, *what) from None
-        if layout.source is not None or e.line is None:
+        if layout.source is not None:
             raise
-        where = layout.locations().get(e.line)
-        if where is None:
-            raise
-        raise InputError(layout.path, None, f"{where.describe('zh')}：{e.reason_zh}",
-                         f"{where.describe('en')}: {e.reason_en}") from None
+        locations = layout.locations()
+        where = locations.get(e.line) if e.line is not None else None
+        zh, en = _relocate(e.reason_zh, "zh", locations), _relocate(e.reason_en, "en", locations)
+        if where is not None:
+            zh, en = f"{where.describe('zh')}：{zh}", f"{where.describe('en')}: {en}"
+        raise InputError(layout.path, None, zh, en) from None
     doc.container = layout.container
     doc.notices = list(layout.notices)
     if layout.source is None:
         doc.locations = layout.locations()
+        doc.warnings = [replace(w, message_zh=_relocate(w.message_zh, "zh", doc.locations),
+                                message_en=_relocate(w.message_en, "en", doc.locations)) for w in doc.warnings]
     return doc
+
+
+_LINE_ZH = re.compile(r"第 (\d+) 行")
+_LINE_EN = re.compile(r"\blines? (\d+)\b")
+
+
+def _relocate(message: str, lang: str, locations: dict) -> str:
+    """The interpreter's "line N" of a table container's reading order, said as the place in the file."""
+    def place(m: re.Match) -> str:
+        where = locations.get(int(m.group(1)))
+        return where.describe(lang) if where is not None else m.group(0)
+    return (_LINE_ZH if lang == "zh" else _LINE_EN).sub(place, message)
 
 
 _BUDGET_TITLES = re.compile(r"(?:部门)?(?:财务)?收支预算总表|收入预算表|(?:一般公共预算|政府性基金预算)?(?:财政拨款)?支出(?:预算)?表|"
