@@ -60,6 +60,7 @@ DATATYPE_PROPERTIES = {
     "matchedPhrase", "score", "projectSeries",
     "extraColumn", "level",
     "fundUse",  # 资金用途, used by perfkg.rdf.mapping
+    "sourceLocation", "sourcePage", "sourceSheet", "sourceTable", "sourceRow",  # where in a PDF, workbook, Word file
 }
 COMPARATORS = {"AtLeast": ">=", "AtMost": "<=", "MoreThan": ">", "LessThan": "<", "EqualTo": "="}
 VALUE_KINDS = {  # notation = perfkg.model.Target.kind
