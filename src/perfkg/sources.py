@@ -339,10 +339,11 @@ def collision(mine: Identity, other: Identity) -> InputError:
                       "documents are never merged; this file was not processed")
 
 
-_STORED = """SELECT ?org ?file WHERE {
+_STORED = """SELECT ?org ?file ?sha WHERE {
   GRAPH <%(g)s> { ?s ?p ?o }
   OPTIONAL { GRAPH <%(g)s> { ?doc a <%(doc)s> ; <%(by)s>/<%(label)s> ?org } }
   OPTIONAL { GRAPH <%(g)s> { ?src <%(file)s> ?file } }
+  OPTIONAL { GRAPH <%(g)s> { ?text <%(sha)s> ?sha } }
 } LIMIT 1"""
 
 
@@ -353,10 +354,13 @@ def store_conflict(store, item: DocumentItem) -> InputError | None:
         return None
     mine = Identity.of(item)
     rows = store.query(_STORED % {"g": mine.graph_iri, "doc": PERFKG.BudgetDocument, "by": PERFKG.issuedBy,
-                                  "label": SKOS.prefLabel, "file": PERFKG.sourceFileName}).dicts()
+                                  "label": SKOS.prefLabel, "file": PERFKG.sourceFileName,
+                                  "sha": PERFKG.sha256}).dicts()
     if not rows:
         return None
-    org, file = rows[0].get("org"), rows[0].get("file")
+    org, file, sha = rows[0].get("org"), rows[0].get("file"), rows[0].get("sha")
+    if sha is not None and mine.sha256 == str(sha):
+        return None  # the same source text again
     if org is not None and mine.organisation is not None and str(org) == mine.organisation:
         return None
     held = f"{file}（{org}）" if file is not None else "另一文档"
@@ -366,13 +370,3 @@ def store_conflict(store, item: DocumentItem) -> InputError | None:
                       f"the store's graph <{mine.graph_iri}> belongs to {held_en}: two different documents are never "
                       "merged; not loaded (--force replaces it)")
 
-
-def load_rdf(path: str | Path, into) -> None:
-    """Read an RDF file, with the input checks, into a dataset (its graphs kept); raise InputError when refused."""
-    p = Path(path)
-    check_file(p)
-    if kind_of(p) != "rdf":
-        raise InputError(str(path), None, "无法识别的 RDF 文件类型", f"unknown RDF file type {p.suffix!r}")
-    ds = parse_rdf(p, p.read_bytes(), RDF_FORMATS[p.suffix.lower()], max_literal=DEFAULT_LIMITS.max_literal)
-    for g in ds.graphs():
-        into.graph(g.identifier).__iadd__(g)
