@@ -333,6 +333,12 @@ def collision(mine: Identity, other: Identity) -> InputError:
     if mine.sha256 and mine.sha256 == other.sha256:
         return InputError(mine.source, None, f"与 {other.source} 内容相同（同一文档给了两次），未重复处理",
                           f"identical to {other.source} (the same document given twice): not processed again")
+    if mine.organisation and mine.organisation == other.organisation:
+        return InputError(mine.source, None,
+                          f"与 {other.source} 是同一单位同一年度的文档 <{mine.graph_iri}>（另一版本或另一种文件格式？）："
+                          "一个批次只处理其中一份，此文件未处理",
+                          f"{other.source} holds the same unit's document for the same year <{mine.graph_iri}> "
+                          "(another revision or file format?): a batch takes one of them; this file was not processed")
     return InputError(mine.source, None,
                       f"文档标识 <{mine.graph_iri}> 与 {other.source} 相同：两份不同的文档不会合并，此文件未处理",
                       f"the document identity <{mine.graph_iri}> is the same as {other.source}'s: two different "
