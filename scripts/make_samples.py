@@ -111,7 +111,8 @@ def write_text(doc: dict, path: Path) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def write_docx(doc: dict, path: Path) -> None:
+def write_docx(doc: dict, path: Path, rows_may_split: bool = False) -> None:
+    """rows_may_split: Word's default (允许跨行断页): a tall row at a page end continues on the next page."""
     from docx import Document
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -148,9 +149,10 @@ def write_docx(doc: dict, path: Path) -> None:
             for row in table.rows:
                 for c, cell in enumerate(row.cells):
                     cell.width = Cm(COLUMN_CM[c])
-                keep = OxmlElement("w:cantSplit")  # a row is never broken across two pages
-                keep.set(qn("w:val"), "true")
-                row._tr.get_or_add_trPr().append(keep)
+                if not rows_may_split:  # a row is never broken across two pages
+                    keep = OxmlElement("w:cantSplit")
+                    keep.set(qn("w:val"), "true")
+                    row._tr.get_or_add_trPr().append(keep)
             header = table.rows[0]._tr.get_or_add_trPr()  # the identity row repeats on a new page
             repeat = OxmlElement("w:tblHeader")
             repeat.set(qn("w:val"), "true")

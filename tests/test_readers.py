@@ -229,3 +229,21 @@ def test_html_layout_table_around_the_page_is_looked_into(tmp_path):
     layout = read_layout(page)
     assert [line.text for line in layout.stream()][:2] == ["网站导航", DOC_2025["title"]]
     assert _cell(_project_table(layout, 1), "产出指标").rowspan == 7
+
+
+@pytest.mark.parametrize("longer, broken", [(4, False), (5, True), (7, True)])
+def test_pdf_rows_broken_by_the_page_and_parts_missing_column_lines(tmp_path, longer, broken):
+    """Word lets a row break across pages by default: a longer 总体目标 pushes the tables down until one row
+    (听众占比 / 场地和宣传费用 / 时间 continue on page 3) is split; with 4 more paragraphs the part on page 3 holds
+    only the repeated header and the last row, so it lacks most vertical lines of the table."""
+    import shutil
+
+    import make_samples
+
+    require(shutil.which("soffice") is not None, "LibreOffice (soffice) to export the Word file as PDF")
+    source = {**DOC_2025, "overall": DOC_2025["overall"] * (1 + longer)}
+    make_samples.write_docx(source, tmp_path / "split.docx", rows_may_split=True)
+    doc, layout = read_document(make_samples.convert_to_pdf(tmp_path / "split.docx", tmp_path))
+    _expect_document(doc, source)
+    assert [n.code for n in layout.notices] == (["row-split-over-pages"] if broken else [])
+    assert len([i for i in layout.items if isinstance(i, Table)]) == 2

@@ -33,7 +33,11 @@ def _index(edges: list[float], value: float) -> int:
 
 
 class _PageTable:
-    """One pdfplumber table on one page: origins with spans, row boxes, column edges."""
+    """One pdfplumber table on one page: cell boxes with their row spans, row boxes, column edges.
+
+    Columns are placed when the table's parts are merged (_merge_parts): a part on a later page may lack some of the
+    vertical lines (the rows that draw them are on another page), so every part is placed on the union of edges.
+    """
 
     def __init__(self, table, page_number: int):
         self.page = page_number
@@ -42,22 +46,31 @@ class _PageTable:
         self.xs = _edges([b[0] for b in boxes] + [b[2] for b in boxes])
         self.ys = _edges([b[1] for b in boxes] + [b[3] for b in boxes])
         texts = table.extract()
-        self.cells: list[tuple[int, int, int, int, str, tuple]] = []
+        self.cells: list[list] = []  # [row, rowspan, box, text]
         for row, row_texts in zip(table.rows, texts):
             for box, text in zip(row.cells, row_texts):
                 if box is None:  # covered by a merged cell: pdfplumber gives no span, the box tells it
                     continue
                 r0, r1 = _index(self.ys, box[1]), _index(self.ys, box[3])
-                c0, c1 = _index(self.xs, box[0]), _index(self.xs, box[2])
-                self.cells.append((r0, c0, max(1, r1 - r0), max(1, c1 - c0), join_wrapped(text or ""), box))
+                self.cells.append([r0, max(1, r1 - r0), box, join_wrapped(text or "")])
         self.rows = len(self.ys) - 1
         self.row_boxes = [(self.bbox[0], self.ys[r], self.bbox[2], self.ys[r + 1]) for r in range(self.rows)]
 
     def row_texts(self, r: int) -> list[str]:
-        return [t for (row, c, _, _, t, _) in sorted(self.cells, key=lambda x: x[1]) if row == r]
+        return [c[3] for c in sorted(self.cells, key=lambda c: c[2][0]) if c[0] == r]
 
-    def same_columns(self, other: "_PageTable") -> bool:
-        return len(self.xs) == len(other.xs) and all(abs(a - b) <= 2 for a, b in zip(self.xs, other.xs))
+    def row_cells(self, r: int, xs: list[float]) -> dict[tuple[int, int], list]:
+        """The cells that start in row r, by (column, colspan) on the edges xs."""
+        out = {}
+        for cell in self.cells:
+            if cell[0] == r:
+                c0, c1 = _index(xs, cell[2][0]), _index(xs, cell[2][2])
+                out[(c0, max(1, c1 - c0))] = cell
+        return out
+
+    def continues(self, other: "_PageTable") -> bool:
+        """Same outer edges: a continuation of this table on the next page."""
+        return abs(self.xs[0] - other.xs[0]) <= 2 and abs(self.xs[-1] - other.xs[-1]) <= 2
 
 
 def _open(path: Path, shown: str):
@@ -175,7 +188,8 @@ def _assemble(layout: Layout, page_items: list[list[tuple[float, object]]], righ
     def flush_table() -> None:
         nonlocal open_table
         if open_table:
-            layout.items.append(_merge_parts(open_table, sum(isinstance(i, Table) for i in layout.items) + 1, name))
+            number = sum(isinstance(i, Table) for i in layout.items) + 1
+            layout.items.append(_merge_parts(open_table, number, name, layout.notices))
         open_table = None
 
     for page_number, items in enumerate(page_items, 1):
@@ -183,7 +197,7 @@ def _assemble(layout: Layout, page_items: list[list[tuple[float, object]]], righ
             if isinstance(item, _PageTable):
                 flush_paragraph()
                 continued = (open_table is not None and position == 0 and open_table[-1].page == page_number - 1
-                             and open_table[-1].same_columns(item))
+                             and open_table[-1].continues(item))
                 if not continued:
                     flush_table()
                     open_table = []
@@ -210,23 +224,57 @@ def _continues(previous: dict, line: dict, right: float, size: float) -> bool:
     return full and not indented and close
 
 
-def _merge_parts(parts: list[_PageTable], number: int, name: str) -> Table:
-    """One Table from a table's parts on consecutive pages; a repeated header row at the top of a part is dropped."""
+def _merge_parts(parts: list[_PageTable], number: int, name: str, notices: list[Notice]) -> Table:
+    """One Table from a table's parts on consecutive pages: a header row repeated at the top of a part is dropped,
+    and a row broken by the page (Word's default for rows) is joined back into one row, with a notice."""
+    xs = _edges([x for part in parts for x in part.xs])
+    for k in range(1, len(parts)):
+        part, previous = parts[k], parts[k - 1]
+        skip = 0
+        while skip < min(part.rows, parts[0].rows) and part.row_texts(skip) == parts[0].row_texts(skip):
+            skip += 1
+        for cell in part.cells:
+            if cell[0] < skip:
+                cell[0] = -1  # dropped: a repeated header
+        if skip < part.rows and _join_broken_row(previous, part, skip, xs):
+            notices.append(Notice("row-split-over-pages", Location(name, page=part.page, table=number),
+                                  f"表 {number} 有一行被分页断开（上一页末行在本页续完），已合并为一行",
+                                  f"a row of table {number} is broken by the page break (the last row of the previous "
+                                  "page continues here); joined back into one row"))
+            skip += 1
+        part.skip = skip
     origins, row_locations = [], []
     offset = 0
-    for k, part in enumerate(parts):
-        skip = 0
-        if k:
-            while skip < min(part.rows, parts[0].rows) and part.row_texts(skip) == parts[0].row_texts(skip):
-                skip += 1
-        for r0, c0, rs, cs, text, box in part.cells:
+    for part in parts:
+        skip = getattr(part, "skip", 0)
+        for r0, rs, box, text in part.cells:
             if r0 < skip:
                 continue
+            c0, c1 = _index(xs, box[0]), _index(xs, box[2])
             r = r0 - skip + offset
-            origins.append((r, c0, rs, cs, text,
+            origins.append((r, c0, rs, max(1, c1 - c0), text,
                             Location(name, page=part.page, table=number, row=r + 1, column=c0 + 1, bbox=tuple(box))))
         for r in range(skip, part.rows):
             row = r - skip + offset
             row_locations.append(Location(name, page=part.page, table=number, row=row + 1, bbox=part.row_boxes[r]))
         offset += part.rows - skip
     return build_table(number, origins, row_locations)
+
+
+def _join_broken_row(previous: _PageTable, part: _PageTable, first: int, xs: list[float]) -> bool:
+    """The first row of `part` continues the last row of `previous` when its text sits only in cells the last row
+    also has text in, and some of those cells are empty here (their text ended on the previous page)."""
+    last = previous.row_cells(previous.rows - 1, xs)
+    here = part.row_cells(first, xs)
+    filled_last = {key for key, cell in last.items() if cell[3]}
+    filled_here = {key for key, cell in here.items() if cell[3]}
+    if not filled_here or not filled_here <= filled_last or filled_here == filled_last:
+        return False
+    for key in filled_here:
+        last[key][3] = join_wrapped(last[key][3] + "\n" + here[key][3])
+    for cell in here.values():  # a merged cell that goes on below starts one row later
+        if cell[1] > 1:
+            cell[0], cell[1] = first + 1, cell[1] - 1
+        else:
+            cell[0] = -1
+    return True
