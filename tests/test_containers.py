@@ -271,3 +271,13 @@ def test_parse_warnings_of_a_table_container_name_the_table_row(tmp_path):
     assert warning.code == "cell-unread"
     assert warning.message_zh.startswith("表 1 第 14 行有无法识别的单元格 “多余的备注”")
     assert warning.message_en.startswith("table 1, row 14 has cells perfkg could not read: '多余的备注'")
+
+
+def test_encrypted_office_file_is_named_as_such(tmp_path):
+    # Word and Excel store an encrypted DOCX/XLSX as an OLE2 compound file with an "EncryptedPackage" stream
+    for name in ("绩效目标.docx", "绩效目标.xlsx"):
+        locked = tmp_path / name
+        locked.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le")
+                           + bytes(1024))
+        error = _refused(locked)
+        assert "Office 文件已加密" in error.message_zh and "encrypted (password required)" in error.message_en

@@ -35,8 +35,10 @@ def sniff(path: Path, head: bytes) -> str | None:
         if "xl/workbook.xml" in names or "content.xml" in names:
             return "xlsx"
         return "zip"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: .xls, or an old .doc
-        return "xlsx" if path.suffix.lower() != ".doc" else "doc"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: .xls, an old .doc, or encrypted OOXML
+        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
+            return "encrypted-office"
+        return "doc" if path.suffix.lower() in (".doc", ".docx") else "xlsx"
     if _HTML.match(head[:2048]):
         return "html"
     return None
@@ -77,6 +79,10 @@ def read_layout(path: str | Path, max_bytes: int | None = None) -> Layout:
         head = f.read(4096)
     kind = sniff(p, head)
     expected = SUFFIX_KIND.get(p.suffix.lower())
+    if kind == "encrypted-office":
+        raise InputError(shown, None, "Office 文件已加密（需要密码），无法读取；请提供未加密的文件",
+                         "the Office file is encrypted (password required) and cannot be read; supply an unencrypted "
+                         "copy")
     if kind == "doc":
         raise InputError(shown, None, "旧版 Word（.doc）格式不支持：请另存为 DOCX 或 PDF",
                          "old Word (.doc) format is not supported: save it as DOCX or PDF")
@@ -111,6 +117,10 @@ def interpret(layout: Layout) -> BudgetDocument:
     try:
         doc = parse_document(_reading_order(layout))
     except InputError as e:
+        if e.reason_en.startswith("not a budget-performance document"):
+            doc = _header_driven(layout)  # issue 11: tables of every other layout, read by their headers
+            if doc is not None:
+                return doc
         what = _what_it_is(layout) if e.reason_en.startswith("not a budget-performance document") else None
         if what is not None:
             raise InputError(layout.path, None, *what) from None
@@ -141,6 +151,19 @@ def _relocate(message: str, lang: str, locations: dict) -> str:
         where = locations.get(int(m.group(1)))
         return where.describe(lang) if where is not None else m.group(0)
     return (_LINE_ZH if lang == "zh" else _LINE_EN).sub(place, message)
+
+
+def _header_driven(layout: Layout) -> BudgetDocument | None:
+    """The file read by perfkg.parse.tables when the Hebei template does not claim it; None when nothing is known."""
+    from perfkg.parse.tables import interpret_tables
+
+    doc = interpret_tables(layout)
+    if doc is not None:
+        doc.container = layout.container
+        doc.notices = list(layout.notices)
+        if layout.source is None:
+            doc.locations = layout.locations()
+    return doc
 
 
 _BUDGET_TITLES = re.compile(r"(?:部门)?(?:财务)?收支预算总表|收入预算表|(?:一般公共预算|政府性基金预算)?(?:财政拨款)?支出(?:预算)?表|"
