@@ -247,3 +247,25 @@ def test_pdf_rows_broken_by_the_page_and_parts_missing_column_lines(tmp_path, lo
     _expect_document(doc, source)
     assert [n.code for n in layout.notices] == (["row-split-over-pages"] if broken else [])
     assert len([i for i in layout.items if isinstance(i, Table)]) == 2
+
+
+def test_pdf_page_without_text_layer_among_text_pages_is_reported(tmp_path):
+    """An appendix page that is a scanned image: the text pages are read, that page is named as needing OCR."""
+    import shutil
+
+    import docx
+    import make_samples
+    from docx.enum.text import WD_BREAK
+    from PIL import Image
+
+    require(shutil.which("soffice") is not None, "LibreOffice (soffice) to export the Word file as PDF")
+    make_samples.write_docx(DOC_2025, tmp_path / "with-scan.docx")
+    Image.new("L", (400, 560), 190).save(tmp_path / "scan.png")
+    d = docx.Document(str(tmp_path / "with-scan.docx"))
+    d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    d.add_picture(str(tmp_path / "scan.png"))
+    d.save(tmp_path / "with-scan.docx")
+    doc, layout = read_document(make_samples.convert_to_pdf(tmp_path / "with-scan.docx", tmp_path))
+    _expect_document(doc, DOC_2025)
+    assert [(n.code, n.location.page) for n in layout.notices] == [("page-without-text", layout.pages)]
+    assert "需要 OCR，perfkg 不做 OCR" in layout.notices[0].message_zh
