@@ -281,3 +281,12 @@ def test_encrypted_office_file_is_named_as_such(tmp_path):
                            + bytes(1024))
         error = _refused(locked)
         assert "Office 文件已加密" in error.message_zh and "encrypted (password required)" in error.message_en
+
+
+def test_a_page_that_mentions_its_target_table_is_not_called_targetless(tmp_path):
+    page = tmp_path / "notice.html"  # a disclosure page that points to the target tables instead of printing them
+    page.write_text("<html><body><p>一、一般公共预算支出表</p><p>二、项目支出绩效目标表：详见附件</p></body></html>",
+                    encoding="utf-8")
+    error = _refused(page)
+    assert "无绩效目标表" not in error.message_zh and "no target table" not in error.message_en
+    assert "不是部门预算绩效文本" in error.message_zh

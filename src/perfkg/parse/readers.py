@@ -170,6 +170,9 @@ _BUDGET_TITLES = re.compile(r"(?:部门)?(?:财务)?收支预算总表|收入预
                             r"“?三公”?经费|政府采购预算")
 
 
+_TARGET_TABLE = re.compile(r"一级指标|绩效目标表")
+
+
 def _what_it_is(layout: Layout) -> tuple[str, str] | None:
     """A file that is not a 绩效文本 but a budget disclosure: say so, with the tables seen (zh, en)."""
     from perfkg.parse.layout import Block
@@ -177,6 +180,8 @@ def _what_it_is(layout: Layout) -> tuple[str, str] | None:
     seen: list[str] = []
     for item in layout.items:
         texts = [item.text] if isinstance(item, Block) else [c.text for c in item.cells]
+        if any(_TARGET_TABLE.search(text.replace(" ", "")) for text in texts):
+            return None  # it has a target table, in a layout the interpreter does not read: its own error stands
         for text in texts:
             m = _BUDGET_TITLES.search(text.replace(" ", ""))
             if m and m.group(0) not in seen:
