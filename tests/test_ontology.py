@@ -62,6 +62,17 @@ DATATYPE_PROPERTIES = {
     "fundUse",  # 资金用途, used by perfkg.rdf.mapping
     "sourceLocation", "sourcePage", "sourceSheet", "sourceTable", "sourceRow",  # where in a PDF, workbook, Word file
 }
+# Header-driven tables of every layout (issue 11, perfkg.rdf.mapping_tables)
+CLASSES |= {"TargetTablesDocument", "SelfEvaluationReport", "BudgetDisclosure", "DepartmentTargetTable",
+            "ProjectDeclarationForm", "ProjectApprovalForm", "ProjectSelfEvaluation", "MoneyLine", "ScoreRange",
+            "TableNote", "TableField"}
+OBJECT_PROPERTIES |= {"hasDepartmentTable", "inTable", "hasMoneyLine", "hasActual", "level1Points", "level2Points",
+                      "goalPoints", "executionPoints", "executedAmount", "totalBudgetAmount", "hasTableNote"}
+DATATYPE_PROPERTIES |= {"moneyGroup", "departmentFunctions", "periodNote", "indicatorScore", "indicatorWeight",
+                        "pointsMin", "pointsMax", "executionRate", "executionScore", "amountInWan",
+                        "supervisingDepartment", "implementingUnit", "projectPeriod", "projectBasis",
+                        "projectClassification", "checkedOption", "projectCodePattern", "filedOn", "changeDirection",
+                        "noteKind", "traditionalScript", "fieldRole", "fieldKey"}
 COMPARATORS = {"AtLeast": ">=", "AtMost": "<=", "MoreThan": ">", "LessThan": "<", "EqualTo": "="}
 VALUE_KINDS = {  # notation = perfkg.model.Target.kind
     "QuantitativeValue": "quantitative", "DateValue": "date", "QualitativeValue": "qualitative",

@@ -58,6 +58,7 @@ class Target:
     qualifier: str | None = None  # words around the number, e.g. "单次维修 内完成", or the qualitative text
     date: str | None = None  # ISO "2023-10" or "2023-10-31" for deadlines
     flags: tuple[str, ...] = ()
+    change: str | None = None  # "increase" | "decrease": the value is a relative change ("提升10%"), not a level
 
 
 @dataclass(frozen=True)

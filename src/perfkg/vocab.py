@@ -31,12 +31,14 @@ class PERFKG(DefinedNamespace):
 
     # Classes
     BasisStandard: URIRef  # Basis standard
+    BudgetDisclosure: URIRef  # Budget disclosure
     BudgetDocument: URIRef  # Departmental budget-performance document
     BudgetProject: URIRef  # Budget project
     BudgetUnit: URIRef  # Budget unit
     Comparator: URIRef  # Comparator
     Department: URIRef  # Budget department
     DepartmentGoal: URIRef  # Department-wide performance goal
+    DepartmentTargetTable: URIRef  # Department-level target table
     FinanceBureau: URIRef  # Finance bureau
     GuaranteeMeasure: URIRef  # Guarantee measure
     GuaranteeMeasureItem: URIRef  # Guarantee-measure item
@@ -47,15 +49,24 @@ class PERFKG(DefinedNamespace):
     LinkMethod: URIRef  # Link method
     MandateEvidence: URIRef  # Mandate-link evidence
     MonetaryAmount: URIRef  # Monetary amount
+    MoneyLine: URIRef  # Department funds line
     OverallGoal: URIRef  # Overall performance goal
     ParseWarning: URIRef  # Parse warning
     PerformanceGoal: URIRef  # Performance goal
     PopularScienceProject: URIRef  # Popular-science project
+    ProjectApprovalForm: URIRef  # Project target approval form
+    ProjectDeclarationForm: URIRef  # Project target declaration form
     ProjectGoal: URIRef  # Project performance goal
+    ProjectSelfEvaluation: URIRef  # Project self-evaluation
+    ScoreRange: URIRef  # Score range
+    SelfEvaluationReport: URIRef  # Self-evaluation report
     SourceText: URIRef  # Source text file
     SpendingMilestone: URIRef  # Spending milestone
     SubGoal: URIRef  # Sub-goal
+    TableField: URIRef  # Table field
+    TableNote: URIRef  # Table not read
     Target: URIRef  # Target value
+    TargetTablesDocument: URIRef  # Performance-target tables
     TocEntry: URIRef  # Table-of-contents entry
     UnrecognisedLine: URIRef  # Unrecognised line
     ValueKind: URIRef  # Value kind
@@ -67,23 +78,33 @@ class PERFKG(DefinedNamespace):
     comparator: URIRef  # comparator
     compiledBy: URIRef  # compiled by
     concerns: URIRef  # concerns
+    executedAmount: URIRef  # executed amount
+    executionPoints: URIRef  # execution points
     fiscalAmount: URIRef  # fiscal funds
+    goalPoints: URIRef  # goal points
+    hasActual: URIRef  # has actual value
+    hasDepartmentTable: URIRef  # has department-level table
     hasIndicator: URIRef  # has indicator
     hasMeasureItem: URIRef  # has measure item
     hasMeasureSection: URIRef  # has measure section
+    hasMoneyLine: URIRef  # has funds line
     hasOverallGoal: URIRef  # has overall goal
     hasParseWarning: URIRef  # has parse warning
     hasProject: URIRef  # has project
     hasProjectGoal: URIRef  # has project goal
     hasSpendingMilestone: URIRef  # has spending milestone
     hasSubGoal: URIRef  # has sub-goal
+    hasTableNote: URIRef  # has table not read
     hasTarget: URIRef  # has target
     hasTocEntry: URIRef  # has TOC entry
     hasUnrecognisedLine: URIRef  # has unrecognised line
+    inTable: URIRef  # in table
     inheritedFrom: URIRef  # inherited from
     issuedBy: URIRef  # issued by
     level1Category: URIRef  # level-1 category
+    level1Points: URIRef  # level-1 points
     level2Category: URIRef  # level-2 category
+    level2Points: URIRef  # level-2 points
     linkMethod: URIRef  # link method
     linkedElement: URIRef  # linked element
     linkedMandate: URIRef  # linked mandate
@@ -94,24 +115,37 @@ class PERFKG(DefinedNamespace):
     reviewedBy: URIRef  # reviewed by
     servesMandate: URIRef  # serves mandate
     supportsMandate: URIRef  # supports mandate
+    totalBudgetAmount: URIRef  # total project budget
     usesFramework: URIRef  # uses framework
     valueKind: URIRef  # value kind
 
     # Datatype properties
     amount: URIRef  # amount
+    amountInWan: URIRef  # amount in 万元
     amountInYuan: URIRef  # amount in yuan
     amountUnit: URIRef  # amount unit
     basisText: URIRef  # basis text
     budgetYear: URIRef  # budget year
+    changeDirection: URIRef  # change direction
+    checkedOption: URIRef  # checked option
     comparatorExplicit: URIRef  # comparator explicit
     cumulativePercent: URIRef  # cumulative percent
+    departmentFunctions: URIRef  # department functions
     description: URIRef  # indicator description
     encoding: URIRef  # encoding
+    executionRate: URIRef  # execution rate
+    executionScore: URIRef  # execution score
     extraColumn: URIRef  # extra column
+    fieldKey: URIRef  # field key
+    fieldRole: URIRef  # field role
+    filedOn: URIRef  # date filed
     firstLine: URIRef  # first line
     flag: URIRef  # flag
     fundUse: URIRef  # fund use
+    implementingUnit: URIRef  # implementing unit
     indicatorName: URIRef  # indicator name
+    indicatorScore: URIRef  # indicator score
+    indicatorWeight: URIRef  # indicator weight
     labelInferred: URIRef  # label inferred
     lastLine: URIRef  # last line
     level: URIRef  # level
@@ -122,13 +156,22 @@ class PERFKG(DefinedNamespace):
     lineNumber: URIRef  # line number
     lineText: URIRef  # line text
     matchedPhrase: URIRef  # matched phrase
+    moneyGroup: URIRef  # funds group
     month: URIRef  # month
+    noteKind: URIRef  # note kind
     number: URIRef  # number
     pageNumber: URIRef  # page number
     periodLabel: URIRef  # period label
+    periodNote: URIRef  # period note
+    pointsMax: URIRef  # maximum points
+    pointsMin: URIRef  # minimum points
     position: URIRef  # position
     printedAmount: URIRef  # printed amount
+    projectBasis: URIRef  # basis of the project
+    projectClassification: URIRef  # project classification
     projectCode: URIRef  # project code
+    projectCodePattern: URIRef  # project-code pattern
+    projectPeriod: URIRef  # project period
     projectSeries: URIRef  # project series key
     qualifier: URIRef  # qualifier
     rawText: URIRef  # raw text
@@ -141,11 +184,13 @@ class PERFKG(DefinedNamespace):
     sourceRow: URIRef  # source row
     sourceSheet: URIRef  # source sheet
     sourceTable: URIRef  # source table
+    supervisingDepartment: URIRef  # supervising department
     targetDate: URIRef  # target date
     targetUnit: URIRef  # target unit
     targetValue: URIRef  # target value
     text: URIRef  # text
     tocPart: URIRef  # TOC part
+    traditionalScript: URIRef  # traditional script
     unitCode: URIRef  # unit code
     warningCode: URIRef  # warning code
 

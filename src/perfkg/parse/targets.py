@@ -9,7 +9,8 @@ from decimal import Decimal
 from perfkg.model import Target
 from perfkg.parse.normalise import normalise, squash
 
-__all__ = ["COMPARATORS", "FLAGS", "PLACEHOLDERS", "QUALITATIVE_WORDS", "parse_comparator", "parse_target"]
+__all__ = ["COMPARATORS", "FLAGS", "PLACEHOLDERS", "QUALITATIVE_WORDS", "parse_comparator", "parse_target",
+           "parse_target_cells"]
 
 COMPARATORS = (">=", "<=", ">", "<", "=")
 
@@ -54,6 +55,8 @@ TEXT_SUFFIX_COMPARATORS = (
 TREND_WORDS = (
     "提升", "提高", "增长", "增加", "上升", "降低", "下降", "减少", "缩短", "压缩", "节约", "节省",
 )
+# The direction of a relative change (Target.change): "提升10%" is an increase by 10 %, "降低5%" a decrease.
+INCREASE_WORDS = ("提升", "提高", "增长", "增加", "上升")
 # Words of approximation, before or after the number: no comparator is read ("约5%", "100人左右").
 APPROXIMATION_PREFIXES = ("大约", "约")
 APPROXIMATION_SUFFIXES = ("左右",)
@@ -92,6 +95,7 @@ _BASE_UNITS = (
     "艘", "架", "种", "类", "起", "例", "床", "班", "支", "棵", "株", "亩", "公顷", "根", "盏",
     "块", "组", "队", "村", "镇",
     "课时", "学时", "节", "轮", "届", "季", "字",
+    "个亿", "个亿元",  # "2个亿以上" (e02): 2 亿元
     "年", "月", "个月", "日", "天", "周", "小时", "分钟", "秒", "工作日", "个工作日", "个小时", "个季度",
     "米", "厘米", "毫米", "公里", "千米", "平方米", "平方公里", "平方", "立方米",
     "㎡", "㎞", "m²", "m³",
@@ -106,7 +110,7 @@ _WAN_UNITS = tuple(
 )
 UNITS = tuple(sorted(set(_BASE_UNITS + _WAN_UNITS), key=lambda u: (-len(u), u)))
 # Unit spellings folded to one form (after spaces are removed).
-UNIT_SYNONYMS = {"百分比": "%"}
+UNIT_SYNONYMS = {"百分比": "%", "个亿": "亿元", "个亿元": "亿元"}
 
 # Every flag this module can emit (sorted into Target.flags).
 FLAGS = (
@@ -134,6 +138,7 @@ FLAGS = (
     # Reserved, never set here: "44,561" is an Excel serial date only in a time context, which this
     # module cannot see; a caller that knows the indicator is 时效 may add it.
     "excel-serial-date",
+    "direction-from-nature",  # the comparator came from a 指标性质 cell 正向/反向 (parse_target_cells)
 )
 
 # --------------------------------------------------------------------------------------------
@@ -229,6 +234,41 @@ def parse_target(raw: str | None) -> Target:
         return _parse(raw, text)
     except Exception:  # a bug here must not lose a document; the fuzz test asserts this never happens
         return Target(raw=raw, text=text, kind="unparsed", flags=("internal-error",))
+
+
+# 指标性质 cell -> comparator when the table prints it apart from the value: symbols and words as above, and the
+# direction words of the finance system (正向 = larger is better, 反向 = smaller is better; variations.md §2.6 item 6).
+NATURE_COMPARATORS = {"正向": ">=", "反向": "<="}
+QUALITATIVE_NATURES = ("定性",)
+
+
+def parse_target_cells(nature: str | None, value: str | None, unit: str | None) -> Target:
+    """A target printed as separate 指标性质 + 指标值 + 计量单位 cells ("≥ | 95 | %", "定性 | 优良中低差 | ").
+
+    The cells are read as one target; `raw` keeps the value cell exactly as printed. A 指标性质 of 定性 makes the
+    value qualitative whatever it says (a grade list such as 优良中低差); 正向/反向 give ≥/≤ only when neither the
+    value nor a symbol names a comparator (flag "direction-from-nature"); a unit cell already inside the value is
+    not appended twice.
+    """
+    nature_key = squash(nature or "").translate(_FULLWIDTH)
+    value = "" if value is None else value
+    unit_key = squash(unit or "")
+    if nature_key in QUALITATIVE_NATURES:
+        text = normalise(value)
+        kind = "qualitative" if squash(text) else "empty"
+        return Target(raw=value, text=text, kind=kind, qualifier=text or None)
+    joined = value
+    symbol = parse_comparator(nature_key) if nature_key not in NATURE_COMPARATORS else None
+    if symbol is not None:
+        joined = nature_key + joined
+    if unit_key and unit_key not in squash(value):
+        joined = f"{joined} {unit_key}"
+    target = parse_target(joined)
+    if nature_key in NATURE_COMPARATORS and target.kind == "quantitative" and not target.comparator_explicit:
+        flags = set(target.flags) - {"implied-comparator"} | {"direction-from-nature"}
+        target = dataclasses.replace(target, comparator=NATURE_COMPARATORS[nature_key], comparator_explicit=True,
+                                     flags=_sorted(flags))
+    return dataclasses.replace(target, raw=value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -430,8 +470,12 @@ class _Context:
         if comparator is None and imply and not flags & {"relative-change", "approximate"}:
             comparator = "="
             flags.add("implied-comparator")
+        change = None
+        if "relative-change" in flags and value is not None:
+            change = "increase" if any(w in (qualifier or "") for w in INCREASE_WORDS) else "decrease"
         return Target(raw=raw, text=text, kind=kind, comparator=comparator, comparator_explicit=explicit,
-                      value=value, unit=self.unit, qualifier=qualifier, date=date, flags=_sorted(flags))
+                      value=value, unit=self.unit, qualifier=qualifier, date=date, flags=_sorted(flags),
+                      change=change)
 
 
 def _unknown_unit(after: str) -> re.Match[str] | None:

@@ -269,6 +269,9 @@ def document_graph(doc: BudgetDocument) -> tuple[URIRef, Graph]:
     # SimpleMemory: a per-document graph needs no context indexes, and adds twice as fast as the default store
     builder = _Builder(doc, Graph(store="SimpleMemory", bind_namespaces="none"))
     builder.build()
+    from perfkg.rdf.mapping_tables import add_table_kinds  # issue 11: kinds read by parse/tables (none for Hebei)
+
+    add_table_kinds(builder)
     return builder.iri.document, builder.g
 
 
