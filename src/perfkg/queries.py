@@ -7,6 +7,16 @@ Header format (comment lines at the top of each file)::
     # description: One row per budget project …
     # param: floor decimal 85 满意度下限 / satisfaction floor
     # columns: code, name, budget
+    # columns@zh: code=项目编码, name=项目名称, budget=预算数
+    # columns@en: code=project code, name=project, budget=budget
+    # units: budget=万元
+    # values: level1=category, level2=category
+    # values: kind: placeholder=占位/placeholder; empty=空白/empty
+
+`columns` are the SPARQL variables (machine formats use them as they are); `columns@zh`/`columns@en` are the
+headings people read, `units` the unit of a numeric column (shown in its heading), and `values` how a column's
+cells read for people: the local names of a vocabulary's concepts (`category`, `mandate`, `basis`: shown as the
+concept's label) or an enumeration of the codes the query emits, each with its zh/en label.
 
 Parameters are bound as RDF terms (rdflib initBindings, Oxigraph substitutions, a VALUES block for
 remote endpoints), never pasted into query text.
@@ -28,6 +38,33 @@ from perfkg.resources import resource_dir
 
 _HEADER = re.compile(r"^#\s*(?P<key>[\w@-]+)\s*:\s*(?P<value>.*)$")
 PARAM_TYPES = ("string", "zh", "integer", "decimal", "iri", "boolean")
+VOCABULARIES = {"category": "https://w3id.org/perfkg/category/", "mandate": "https://w3id.org/perfkg/mandate/",
+                "basis": "https://w3id.org/perfkg/basis/"}
+UNITS_EN = {"万元": "10k yuan", "元": "yuan", "亿元": "100M yuan", "%": "%"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One result column as people read it: zh/en heading, unit, and how its cells read (see the module doc)."""
+
+    name: str
+    zh: str
+    en: str
+    unit: str | None = None
+    vocabulary: str | None = None  # namespace whose concepts' local names the cells hold
+    codes: tuple[tuple[str, str, str], ...] = ()  # (code, zh, en) for an enumerated column
+
+    def heading(self, lang: str) -> str:
+        text = self.zh if lang == "zh" else self.en
+        if not self.unit:
+            return text
+        return f"{text}（{self.unit}）" if lang == "zh" else f"{text} ({UNITS_EN.get(self.unit, self.unit)})"
+
+    def code_label(self, code: str, lang: str) -> str | None:
+        for value, zh, en in self.codes:
+            if value == code:
+                return zh if lang == "zh" else en
+        return None
 
 
 @dataclass(frozen=True)
@@ -73,6 +110,11 @@ class QueryInfo:
     columns: tuple[str, ...]
     text: str
     path: Path = field(compare=False)
+    described: tuple[Column, ...] = field(default=(), compare=False)
+
+    def column(self, name: str) -> Column:
+        """How people read the column (its variable name as heading when the header does not say)."""
+        return next((c for c in self.described if c.name == name), Column(name, name, name))
 
     @property
     def form(self) -> str:
@@ -92,6 +134,7 @@ class QueryInfo:
     def as_json(self) -> dict:
         return {"name": self.name, "title": {"zh": self.title_zh, "en": self.title_en},
                 "description": self.description, "form": self.form, "columns": list(self.columns),
+                "headings": {c.name: {"zh": c.heading("zh"), "en": c.heading("en")} for c in self.described},
                 "parameters": [{"name": p.name, "type": p.type, "default": p.default, "description": p.description}
                                for p in self.parameters],
                 "text": self.text}
@@ -122,7 +165,51 @@ def parse_query_file(path: Path) -> QueryInfo:
     return QueryInfo(
         name=path.stem, title_zh=" ".join(meta.get("title@zh", [path.stem])),
         title_en=" ".join(meta.get("title@en", [path.stem])), description=" ".join(meta.get("description", [])),
-        parameters=tuple(params), columns=columns, text=text, path=path)
+        parameters=tuple(params), columns=columns, text=text, path=path,
+        described=_described_columns(columns, meta, path.name))
+
+
+def _pairs(lines: list[str], where: str, key: str) -> dict[str, str]:
+    """`a=x, b=y` header values (several lines allowed) as a dict."""
+    out = {}
+    for item in ",".join(lines).split(","):
+        if not item.strip():
+            continue
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise PerfkgError(f"{where}: {key} 的写法应为 列=值：“{item.strip()}”",
+                              f"{where}: {key} entries are COLUMN=VALUE: {item.strip()!r}")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def _described_columns(columns: tuple[str, ...], meta: dict[str, list[str]], where: str) -> tuple[Column, ...]:
+    zh, en = _pairs(meta.get("columns@zh", []), where, "columns@zh"), _pairs(meta.get("columns@en", []), where, "columns@en")
+    units = _pairs(meta.get("units", []), where, "units")
+    vocabularies: dict[str, str] = {}
+    codes: dict[str, tuple[tuple[str, str, str], ...]] = {}
+    for line in meta.get("values", []):
+        enumerated = re.fullmatch(r"(\w+)\s*:\s*(.+)", line)
+        if enumerated:
+            codes[enumerated.group(1)] = tuple(_code(item, where) for item in enumerated.group(2).split(";")
+                                               if item.strip())
+            continue
+        for name, vocabulary in _pairs([line], where, "values").items():
+            if vocabulary not in VOCABULARIES:
+                raise PerfkgError(f"{where}: 未知词表“{vocabulary}”（可用：{', '.join(VOCABULARIES)}）",
+                                  f"{where}: unknown vocabulary {vocabulary!r} (known: {', '.join(VOCABULARIES)})")
+            vocabularies[name] = VOCABULARIES[vocabulary]
+    return tuple(Column(c, zh.get(c, c), en.get(c, c), units.get(c), vocabularies.get(c), codes.get(c, ()))
+                 for c in columns)
+
+
+def _code(item: str, where: str) -> tuple[str, str, str]:
+    code, sep, labels = item.strip().partition("=")
+    zh, slash, en = labels.partition("/")
+    if not sep or not slash or not code.strip():
+        raise PerfkgError(f"{where}: 取值说明的写法应为 代码=中文/English：“{item.strip()}”",
+                          f"{where}: value labels are CODE=中文/English: {item.strip()!r}")
+    return code.strip(), zh.strip(), en.strip()
 
 
 @cache
