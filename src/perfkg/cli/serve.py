@@ -34,6 +34,7 @@ def run(args) -> int:
     try:
         family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
         listener = socket.create_server((args.host, args.port), family=family)
+        listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # inherited: no ~40 ms Nagle stall per answer
     except OSError as e:
         raise PerfkgError(f"无法监听 {args.host}:{args.port}：{e}", f"cannot listen on {args.host}:{args.port}: {e}") from None
     app = create_app(args.store, settings, extra_routes=workbench_routes())
