@@ -74,7 +74,7 @@ class RemoteStore:
     def __init__(self, endpoint_url: str, *, graph_store_url: str | None = None, update_url: str | None = None,
                  user: str | None = None, password: str | None = None, auth: str | None = "digest",
                  timeout: float = 60, chunk_triples: int = 50_000, retries: int = 2, swap_timeout: float = 300,
-                 always_post: bool = False, max_rows: int | None | str = "auto"):
+                 always_post: bool = False, max_rows: int | None | str = "auto", bulk_loader=None):
         base = endpoint_url.rstrip("/")
         self.endpoint = base
         self.update_url = update_url or (base + "-auth" if base.endswith("/sparql") else base)
@@ -82,6 +82,7 @@ class RemoteStore:
         self.user, self.timeout, self.chunk_triples = user, timeout, max(1, int(chunk_triples))
         self.retries, self.swap_timeout, self.always_post = max(0, int(retries)), swap_timeout, always_post
         self._max_rows = max_rows
+        self.bulk_loader = bulk_loader  # a VirtuosoBulkLoader: used when the server can read its files
         urls = [u for u in (self.endpoint, self.update_url, self.graph_store_url) if u]
         self._opener = opener(urls, user, password, auth if user else None)
 
@@ -222,11 +223,17 @@ class RemoteStore:
     def replace_graph(self, graph_iri: str, data: Graph | str | Path) -> int:
         """Replace a named graph with ``data`` (rdflib Graph or N-Triples file); returns its triple count.
 
-        Chunks go to a staging graph by the Graph Store Protocol; the staging count is verified; then the
+        With a bulk loader the server can use, Virtuoso's own loader does it (perfkg.store.virtuoso_bulk). Otherwise
+        chunks go to a staging graph by the Graph Store Protocol; the staging count is verified; then the
         staging graph is copied over the target (old content kept as a backup until the new count is verified).
         On any failure the staging graph is dropped and LoadError is raised; the target keeps its old content.
         """
         check_iri(graph_iri, "图 IRI", "graph IRI")
+        if self.bulk_loader is not None and self.bulk_loader.available():
+            (outcome,) = self.bulk_loader.load([(graph_iri, data)])
+            if outcome.error:
+                raise outcome.error
+            return outcome.triples
         if not self.graph_store_url:
             raise RemoteStoreError("没有配置 Graph Store 地址（graph_store_url）",
                                    "no Graph Store Protocol URL (graph_store_url) is configured")
@@ -252,6 +259,24 @@ class RemoteStore:
             raise LoadError(graph_iri, zh, en) from e
         swap.drop_quietly(staging)
         return expected
+
+    def replace_graphs(self, documents) -> list:
+        """Replace many graphs (an iterable of (graph IRI, Graph or N-Triples file)); a list of BulkOutcome.
+
+        Through Virtuoso's bulk loader when one is configured and the server can read its directory, else one
+        chunked replace_graph per document. Either way each document ends complete or untouched, on its own.
+        """
+        from perfkg.store.virtuoso_bulk import BulkOutcome
+
+        if self.bulk_loader is not None and self.bulk_loader.available():
+            return self.bulk_loader.load(documents)
+        outcomes = []
+        for graph_iri, data in documents:
+            try:
+                outcomes.append(BulkOutcome(graph_iri, triples=self.replace_graph(graph_iri, data)))
+            except LoadError as e:
+                outcomes.append(BulkOutcome(graph_iri, error=e))
+        return outcomes
 
     def _post_chunk(self, graph_iri: str, staging: str, lines: list[str], label: str) -> None:
         """POST one chunk to the staging graph: per-request timeout, at most ``retries`` retries."""

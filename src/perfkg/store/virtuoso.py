@@ -17,7 +17,8 @@ import urllib.request
 import weakref
 from pathlib import Path
 
-from perfkg.errors import PerfkgError
+from perfkg.store.virtuoso_ini import INI_TEMPLATE
+from perfkg.store.virtuoso_isql import IsqlClient, VirtuosoError
 
 # Verified against Debian's virtuoso-opensource 7.2.5 (Virtuoso 07.20.3229):
 # * A new database has dba/dba. We change it (and dav's) right after start, over isql on the loopback SQL port,
@@ -31,94 +32,6 @@ INSTALL_HINT_ZH = "请安装 Virtuoso：sudo .ci/install-system-deps（或 apt-g
 INSTALL_HINT_EN = "install Virtuoso: sudo .ci/install-system-deps (or apt-get install --no-install-recommends virtuoso-opensource)"
 CREDENTIALS_FILE = "perfkg-credentials.json"
 WRITER_USER = "perfkg_writer"
-
-INI_TEMPLATE = """\
-; written by perfkg.store.virtuoso for a private server: loopback only, own data directory
-[Database]
-DatabaseFile       = {dir}/virtuoso.db
-ErrorLogFile       = {dir}/virtuoso.log
-LockFile           = {dir}/virtuoso.lck
-TransactionFile    = {dir}/virtuoso.trx
-xa_persistent_file = {dir}/virtuoso.pxa
-ErrorLogLevel      = 7
-FileExtend         = 200
-MaxCheckpointRemap = 2000
-Striping           = 0
-TempStorage        = TempDatabase
-
-[TempDatabase]
-DatabaseFile       = {dir}/virtuoso-temp.db
-TransactionFile    = {dir}/virtuoso-temp.trx
-MaxCheckpointRemap = 2000
-Striping           = 0
-
-[Parameters]
-ServerPort               = 127.0.0.1:{sql_port}
-DisableUnixSocket        = 1
-DisableTcpSocket         = 0
-MaxClientConnections     = 10
-CheckpointInterval       = 60
-O_DIRECT                 = 0
-CaseMode                 = 2
-MaxStaticCursorRows      = 5000
-AllowOSCalls             = 0
-DirsAllowed              = ., {dirs_allowed}
-ThreadCleanupInterval    = 0
-ThreadThreshold          = 10
-ResourcesCleanupInterval = 0
-FreeTextBatchSize        = 100000
-SingleCPU                = 0
-PrefixResultNames        = 0
-RdfFreeTextRulesSize     = 100
-IndexTreeMaps            = 64
-MaxMemPoolSize           = 200000000
-MaxQueryMem              = 1G
-VectorSize               = 1000
-MaxVectorSize            = 1000000
-AdjustVectorSize         = 0
-ThreadsPerQuery          = 2
-AsyncQueueMaxThreads     = 4
-; 8 KiB pages: {buffers} buffers ~ {buffer_mib} MiB (Virtuoso's guidance: 2/3 of free memory for a dedicated host;
-; far less here, since tests run two servers beside the Python stack on a 2-core / 24 GiB machine)
-NumberOfBuffers          = {buffers}
-MaxDirtyBuffers          = {dirty_buffers}
-
-[HTTPServer]
-ServerPort                  = 127.0.0.1:{http_port}
-ServerRoot                  = {dir}/www
-MaxClientConnections        = 10
-DavRoot                     = DAV
-EnabledDavVSP               = 0
-HTTPProxyEnabled            = 0
-TempASPXDir                 = 0
-ServerThreads               = 10
-MaxKeepAlives               = 10
-KeepAliveTimeout            = 10
-MaxCachedProxyConnections   = 10
-ProxyConnectionCacheTimeout = 15
-HTTPThreadSize              = 280000
-HttpPrintWarningsInOutput   = 0
-Charset                     = UTF-8
-EnabledGzipContent          = 0
-
-[Client]
-SQL_PREFETCH_ROWS  = 100
-SQL_PREFETCH_BYTES = 16000
-SQL_QUERY_TIMEOUT  = 0
-SQL_TXN_TIMEOUT    = 0
-
-[SPARQL]
-ResultSetMaxRows           = {max_rows}
-MaxQueryCostEstimationTime = {max_cost_seconds}
-MaxQueryExecutionTime      = {max_query_seconds}
-DefaultQuery               = SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT 100
-DeferInferenceRulesInit    = 0
-"""
-
-
-class VirtuosoError(PerfkgError):
-    """The private Virtuoso server could not be found, started, set up or stopped."""
-
 
 def _find_binary(env: str, names: list[str], extra: list[Path]) -> str | None:
     if os.environ.get(env):
@@ -214,10 +127,14 @@ class VirtuosoServer:
     def graph_store_endpoint(self) -> str:
         return self.base_url + "/sparql-graph-crud-auth"
 
-    def remote_store(self, **options):
-        """A RemoteStore bound to this server, with the writer's credentials."""
+    def remote_store(self, *, bulk_dir: str | Path | None = None, **options):
+        """A RemoteStore bound to this server, with the writer's credentials; with ``bulk_dir`` (one of the
+        ``load_dirs``), loads go through Virtuoso's bulk loader as dba (perfkg.store.virtuoso_bulk)."""
         from perfkg.store.remote import RemoteStore
+        from perfkg.store.virtuoso_bulk import VirtuosoBulkLoader
 
+        if bulk_dir is not None:
+            options["bulk_loader"] = VirtuosoBulkLoader(self.sql(), bulk_dir)
         return RemoteStore(self.endpoint, update_url=self.update_endpoint, graph_store_url=self.graph_store_endpoint,
                            user=self.user, password=self.password, auth="digest", **options)
 
@@ -361,14 +278,14 @@ class VirtuosoServer:
             return json.loads(path.read_text(encoding="utf-8"))
         return None
 
+    def sql(self, user: str = "dba") -> IsqlClient:
+        """An isql client for this server (as dba by default)."""
+        password = self.dba_password if user == "dba" else self.password
+        return IsqlClient(self.isql, f"127.0.0.1:{self.sql_port}", user, password)
+
     def isql_exec(self, script: str, *, timeout: float = 60.0, check: bool = True) -> str:
         """Run SQL statements as dba over the loopback SQL port; raise on any reported error."""
-        result = subprocess.run([self.isql, f"127.0.0.1:{self.sql_port}", "dba", self.dba_password],
-                                input=script, text=True, capture_output=True, timeout=timeout)
-        output = result.stdout + result.stderr
-        if check and "*** Error" in output:
-            raise VirtuosoError(f"isql 执行失败：{output[-800:]}", f"isql failed: {output[-800:]}")
-        return output
+        return self.sql().run(script, timeout=timeout, check=check)
 
 
 def _stop_process(process: subprocess.Popen) -> None:
