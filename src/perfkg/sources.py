@@ -18,7 +18,7 @@ from rdflib import Graph, URIRef
 
 from perfkg.errors import InputError, InternalError, PerfkgError
 from perfkg.model import BudgetDocument
-from perfkg.parse.readers import DOCUMENT_SUFFIXES, parse_path
+from perfkg.parse.readers import DOCUMENT_SUFFIXES, cell_coverage, parse_path
 from perfkg.rdf.inputs import RDF_FORMATS, document_graphs, parse_rdf
 from perfkg.rdf.locations import add_line_locations
 from perfkg.rdf.mapping import document_graph
@@ -117,6 +117,7 @@ class IngestResult:
         assert doc is not None
         return (f"✓ {Path(self.path).name}: {c.mapped}/{c.total} 非空行已映射 lines mapped ({c.percent:.1f}%; "
                 f"内容 content {c.content}, 版式 layout {c.layout}), 未识别 unrecognised {len(c.unrecognised)}; "
+                + ("{}/{} 单元格已读 table cells read; ".format(*cell_coverage(doc)) if doc.locations else "") +
                 f"{len(doc.projects)} 项目 projects, "
                 f"{sum(len(p.indicators) for p in doc.projects)} 指标 indicators, "
                 f"{len(doc.warnings)} 解析警告 parse warnings, {len(self.graph or [])} 三元组 triples"

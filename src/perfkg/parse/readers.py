@@ -203,3 +203,17 @@ def read_document(path: str | Path) -> tuple[BudgetDocument, Layout]:
 def parse_path(path: str | Path) -> BudgetDocument:
     """The document model of any supported file (the reader table of sources.py points every suffix here)."""
     return read_document(path)[0]
+
+
+def cell_coverage(doc: BudgetDocument) -> tuple[int, int]:
+    """(read, total) non-empty table cells: a row's cells count as read only when the interpreter read the whole row
+    (a row with a cell it could not place is unrecognised, so all of that row's cells count as unread)."""
+    read = total = 0
+    for line, keys in doc.line_map.items():
+        text = doc.lines[line - 1]
+        if "\t" not in text:
+            continue
+        cells = sum(1 for c in text.split("\t") if c.strip())
+        total += cells
+        read += cells if keys != ["unrecognised"] else 0
+    return read, total
