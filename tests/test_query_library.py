@@ -16,6 +16,7 @@ from rdflib.compare import isomorphic
 from perfkg.backends import EmbeddedBackend, LoadItem, RdflibBackend, RemoteBackend, load_items, replace_all
 from perfkg.errors import PerfkgError
 from perfkg.queries import get_query, list_queries
+from perfkg.results import ResultTable, group_concat_columns
 from perfkg.store.embedded import EmbeddedStore
 from conftest import DATA, ROOT
 
@@ -77,8 +78,9 @@ def differing(backend, expected: dict) -> dict[str, tuple]:
     bad = {}
     for (name, params), want in expected.items():
         got = backend.run(get_query(name), dict(params))
-        if getattr(got, "truncated", False) or got.comparable() != want.comparable():
-            extra, missing = got.comparable() - want.comparable(), want.comparable() - got.comparable()
+        lists = group_concat_columns(get_query(name).text)
+        if getattr(got, "truncated", False) or got.comparable(lists) != want.comparable(lists):
+            extra, missing = got.comparable(lists) - want.comparable(lists), want.comparable(lists) - got.comparable(lists)
             bad[name + "".join(f" {k}={v}" for k, v in params)] = (list(extra)[:2], list(missing)[:2])
     return bad
 
@@ -101,6 +103,27 @@ def test_synthetic_corpus_same_on_virtuoso(synthetic_items, synthetic_expected, 
         for item in synthetic_items:
             store.drop_graph(str(item.graph_iri))
         replace_all(store, library_items)
+
+
+def test_group_concat_cells_compare_as_item_multisets_and_nothing_else_does():
+    """Only a column bound to GROUP_CONCAT ignores item order; its items, their counts, and every other column
+    (even one holding the same text) still compare exactly."""
+    from rdflib import Literal
+
+    lists = group_concat_columns(get_query("popular-science-projects").text)
+    assert lists == {"evidence": "; "}
+
+    def table(name, evidence):
+        return ResultTable(["code", "name", "budget", "evidence"], [(Literal("P1"), Literal(name), Literal(40),
+                                                                    Literal(evidence))])
+
+    rdflib_order = table("a; b", "explicit「科普」l.1; lexicon「科普」l.3")
+    assert table("a; b", "lexicon「科普」l.3; explicit「科普」l.1").comparable(lists) == rdflib_order.comparable(lists)
+    assert table("a; b", "lexicon「科普」l.3").comparable(lists) != rdflib_order.comparable(lists)
+    assert table("a; b", "explicit「科普」l.1; explicit「科普」l.1; lexicon「科普」l.3").comparable(lists) \
+        != rdflib_order.comparable(lists)
+    assert table("b; a", "explicit「科普」l.1; lexicon「科普」l.3").comparable(lists) != rdflib_order.comparable(lists)
+    assert table("a; b", "lexicon「科普」l.3; explicit「科普」l.1").comparable() != rdflib_order.comparable()
 
 
 def rows(backend, name, params=None):
@@ -129,7 +152,8 @@ def test_same_result_on_every_engine(request, rdflib_backend, name, engine):
     expected, got = rdflib_backend.run(q), other.run(q)
     if hasattr(expected, "rows"):
         assert not getattr(got, "truncated", False)
-        assert got.comparable() == expected.comparable()  # numbers by value, rows as an exact multiset
+        lists = group_concat_columns(q.text)  # GROUP_CONCAT cells as multisets of items (results.comparable)
+        assert got.comparable(lists) == expected.comparable(lists)  # numbers by value, rows as an exact multiset
     elif isinstance(expected, bool):
         assert got == expected
     else:

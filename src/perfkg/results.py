@@ -39,13 +39,19 @@ class ResultTable:
         """Rows as plain Python values (str, int, Decimal, bool, None)."""
         return [tuple(_python(t) for t in row) for row in self.rows]
 
-    def comparable(self) -> Counter:
+    def comparable(self, lists: dict[str, str] | None = None) -> Counter:
         """The rows as an order-free multiset that compares across engines.
 
         Numbers compare by value (40 = 40.0 = "40.00"^^xsd:decimal), language tags case-insensitively, blank
-        nodes as one marker; a row that appears twice counts twice.
+        nodes as one marker; a row that appears twice counts twice. ``lists`` maps the columns a query fills with
+        a bare GROUP_CONCAT (group_concat_columns()) to their separator: such a cell compares as the multiset of
+        its items. SPARQL 1.1 leaves the order of an aggregate's input unspecified (§18.5.1.7: "the order of the
+        strings is not defined"), no standard syntax can fix it, and engines differ (Virtuoso does not keep a
+        subquery's ORDER BY inside GROUP_CONCAT); every item, its count and every other column still compare exactly.
         """
-        return Counter(tuple(_comparable(t) for t in row) for row in self.rows)
+        index = {self.vars.index(v): sep for v, sep in (lists or {}).items() if v in self.vars}
+        return Counter(tuple(_list_items(t, index[i]) if i in index else _comparable(t) for i, t in enumerate(row))
+                       for row in self.rows)
 
     def as_set(self) -> set[tuple]:
         """The distinct rows of comparable() (duplicates ignored)."""
@@ -79,6 +85,32 @@ def _comparable(term: Node | None):
         # language tags are case-insensitive (BCP 47); Virtuoso returns them lower-cased
         return ("lit", str(term), term.language.lower() if term.language else None)
     return ("iri", str(term))
+
+
+def _list_items(term: Node | None, separator: str):
+    """A GROUP_CONCAT cell as the sorted tuple of its items (a hashable multiset)."""
+    if term is None:
+        return None
+    language = term.language.lower() if isinstance(term, Literal) and term.language else None
+    return ("list", tuple(sorted(str(term).split(separator))), language)
+
+
+def group_concat_columns(sparql: str) -> dict[str, str]:
+    """The result columns bound directly to a GROUP_CONCAT, with their separators (from rdflib's algebra)."""
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.algebra import traverse
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    aggregates, columns = {}, {}
+
+    def visit(node):
+        if isinstance(node, CompValue) and node.name == "Aggregate_GroupConcat":
+            aggregates[str(node.res)] = str(node.get("separator") or " ")
+        elif isinstance(node, CompValue) and node.name == "Extend":
+            columns[str(node.var)] = str(node.expr)
+
+    traverse(prepareQuery(sparql).algebra, visitPost=visit)
+    return {var: aggregates[expr] for var, expr in columns.items() if expr in aggregates}
 
 
 def _cell(term: Node | None) -> str:
