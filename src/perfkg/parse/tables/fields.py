@@ -188,6 +188,9 @@ class FieldReader:
         if sum(1 for f in found if f) < 3 or not isinstance(self.it.table, FormProject):
             return False
         self.execution = [f for f in found if f]
+        for _, cell in row.filled:  # `预算执行情况(万元)(20分)` beside the column labels: unit and points
+            if vocab.field("field", cell) == "execution":
+                self.apply("execution", "", row, cell)
         self.it.mode = "execution"
         self.it.map(row, "layout:table-header")
         return True

@@ -96,6 +96,22 @@ class IndicatorReader:
             placed = dict(zip(order, cells))
         return {f: placed.get(i, "") for i, f in h.columns.items()}
 
+    def empty_category(self, row: Row) -> bool:
+        """A table row with a category but no indicator (name and value empty): the levels carry on below it."""
+        if row.flattened:
+            return False
+        cells = self.aligned(row)
+        if (cells.get("name", "") or cells.get("description", "")).strip() or cells.get("value", "").strip():
+            return False
+        level1, level2 = cells.get("level1", ""), cells.get("level2", "")
+        if not (level1.strip() or level2.strip()):
+            return False
+        if level1.strip():
+            self.prev1 = (level1, points_of(level1)[0])
+        if level2.strip():
+            self.prev2 = (level2, points_of(level2)[0])
+        return True
+
     def read(self, row: Row, position: int) -> ScoredIndicator | None:
         cells = self.aligned(row)
         if cells is None:

@@ -180,10 +180,39 @@ class TableInterpreter:
                       f"the column(s) {', '.join(header.unknown.values())} are not in the column vocabulary: their "
                       "cells are kept as extra columns", self.key())
 
+    def project_column(self, row: Row) -> None:
+        """A sheet with one row per indicator and the project in a column (云南): a new name starts a project."""
+        h = self.reader.header
+        at, goal_at = h.index("project-name"), h.index("goal")
+        if at is None or row.flattened or at >= len(row.cells) or not row.cells[at].strip():
+            return
+        name = normalise(simplified(row.cells[at]))
+        t = self.table
+        if not isinstance(t, FormProject) or (t.name and t.name != name) or (t.indicators and not t.name):
+            reader = self.reader  # the same header goes on for the next project
+            self.start(t.table_kind if isinstance(t, FormProject) else PROJECT_TARGETS, None,
+                       t.title.raw if t is not None else "")
+            self.table.span = Span(row.number, row.number)
+            self.reader, self.mode = reader, "indicators"
+            self.table.column_headers = t.column_headers if t is not None else ()
+            if isinstance(t, FormProject):  # the sheet's 单位名称 applies to every project on it
+                self.table.department = t.department
+        self.table.name = name
+        if goal_at is not None and goal_at < len(row.cells) and row.cells[goal_at].strip():
+            from perfkg.model import ProjectGoal
+            from perfkg.parse.tables.fields import _goal_items
+
+            for k, (num, text) in enumerate(_goal_items(normalise(simplified(row.cells[goal_at]))), 1):
+                self.table.goals.append(ProjectGoal(k, num, Text(text, text, Span(row.number, row.number))))
+
     def table_has_rows(self) -> bool:
         return bool(self.table.indicators)
 
     def indicator_row(self, row: Row) -> None:
+        if self.reader.empty_category(row):  # 社会成本指标 with nothing under it: the 2021 framework printed whole
+            self.map(row, "layout:empty-category")
+            return self.extend(row)
+        self.project_column(row)
         t = self.table
         if isinstance(t, DepartmentTable):
             position = self.indicator_count + 1
@@ -197,6 +226,8 @@ class TableInterpreter:
                       f"incomplete indicator row (cut off?): {normalise(row.text)[:40]!r}; not read", self.key())
             return
         t.indicators.append(indicator)
+        if isinstance(t, FormProject) and t.span.first == 0:
+            t.span = Span(row.number, row.number)
         if isinstance(t, DepartmentTable):
             self.indicator_count += 1
             self.map(row, f"indicator/{position}")
