@@ -57,7 +57,8 @@ def _expect_document(doc, source):
         assert project.budget.yuan == Decimal(expected["budget"]) * 10000
         assert project.uses.text == expected["uses"]
         assert [(m.label, m.cumulative_percent) for m in project.spending_plan] == [
-            (label.replace(" ", ""), Decimal(value.rstrip("%"))) for label, value in zip(expected["labels"], expected["values"])]
+            (label.replace(" ", ""), Decimal(value.rstrip("%")))
+            for label, value in zip(expected["labels"], expected["values"])]
         first, second = expected["goals"].split(" 2. ")
         assert [(g.number, g.text.text) for g in project.goals] == [("1", first.removeprefix("1. ")), ("2", second)]
         assert [(i.level1, i.level2, i.name, i.description, i.target.raw, i.basis) for i in project.indicators] == \

@@ -6,9 +6,6 @@ from dataclasses import dataclass, field
 
 from perfkg.errors import InputError
 
-# Han ideographs, CJK punctuation and full-width forms: no space belongs between two of them when a cell's text
-# wraps onto a second line.
-_CJK = "\u2e80-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u2018-\u201d\u2026"
 _WRAP_WORDS = re.compile(r"(?<=[A-Za-z])[ \t]*\n\s*(?=[A-Za-z])")
 _WRAP = re.compile(r"[ \t]*\n\s*")
 _CONTROL = re.compile(r"[\t\r\x0b\x0c]")

@@ -91,7 +91,8 @@ class _Walker:
             for child in el:
                 self.walk(child)
             return
-        has_blocks = any(isinstance(d.tag, str) and (d.tag in BLOCK_TAGS or d.tag == "table") for d in el.iterdescendants())
+        has_blocks = any(isinstance(d.tag, str) and (d.tag in BLOCK_TAGS or d.tag == "table")
+                         for d in el.iterdescendants())
         if not has_blocks:
             self.block(_text(el))
             return

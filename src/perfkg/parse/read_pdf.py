@@ -1,4 +1,5 @@
-"""Reads a PDF with a text layer (pdfplumber) into the table model: merged cells rebuilt, pages joined, fonts checked."""
+"""Reads a PDF with a text layer (pdfplumber) into the table model: merged cells rebuilt, pages joined, fonts
+checked."""
 from __future__ import annotations
 
 import bisect
@@ -150,8 +151,9 @@ def _read_pages(pdf, pages, layout: Layout, shown: str) -> None:
             x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
             return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in inside)
 
+        margin = (page.height * 0.1, page.height * 0.9)  # a bare page number up here or down there is furniture
         lines = [ln for ln in page.filter(outside).extract_text_lines()
-                 if not (_PAGE_NUMBER.match(ln["text"]) and (ln["top"] > page.height * 0.9 or ln["bottom"] < page.height * 0.1))]
+                 if not (_PAGE_NUMBER.match(ln["text"]) and (ln["bottom"] < margin[0] or ln["top"] > margin[1]))]
         right = max([right] + [ln["x1"] for ln in lines])
         items = [(ln["top"], ln) for ln in lines] + [(t.bbox[1], t) for t in tables]
         page_items.append(sorted(items, key=lambda it: it[0]))
