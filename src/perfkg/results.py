@@ -4,13 +4,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
+
+from perfkg.display import display_width  # noqa: F401 — re-exported: how wide a text is on a terminal
 
 
 @dataclass
@@ -197,49 +200,18 @@ def to_tsv(table: ResultTable) -> str:
 # -- human renderings -------------------------------------------------------------------------
 
 
-def display_width(text: str) -> int:
-    """Terminal columns: CJK (wide/fullwidth) characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - display_width(text))
-
-
-def to_table(table: ResultTable, max_cell: int = 60) -> str:
-    def clip(s: str) -> str:
-        s = s.replace("\n", " ")
-        if display_width(s) <= max_cell:
-            return s
-        out, w = "", 0
-        for ch in s:
-            cw = display_width(ch)
-            if w + cw > max_cell - 1:
-                break
-            out, w = out + ch, w + cw
-        return out + "…"
-
-    cells = [[clip(_cell(t)) for t in row] for row in table.rows]
-    widths = [display_width(v) for v in table.vars]
-    for row in cells:
-        widths = [max(w, display_width(c)) for w, c in zip(widths, row)]
-    lines = ["  ".join(_pad(v, w) for v, w in zip(table.vars, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in cells]
-    lines.append(f"({len(table.rows)} 行 rows{'; 结果被服务器截断 truncated by the server' if table.truncated else ''})")
-    return "\n".join(lines) + "\n"
+def to_table(table: ResultTable, width: int | None = None) -> str:
+    """A plain table of the values, headed by the variable names (for_people + people_text read better)."""
+    return people_text(for_people(table), "table", width)
 
 
 def to_markdown(table: ResultTable) -> str:
-    def esc(s: str) -> str:
-        return s.replace("|", "\\|").replace("\n", " ")
-
-    lines = ["| " + " | ".join(table.vars) + " |", "|" + "---|" * len(table.vars)]
-    lines += ["| " + " | ".join(esc(_cell(t)) for t in row) + " |" for row in table.rows]
-    return "\n".join(lines) + "\n"
+    return people_text(for_people(table), "markdown")
 
 
 FORMATTERS = {"table": to_table, "csv": to_csv, "tsv": to_tsv, "json": to_json, "markdown": to_markdown}
+MACHINE_FORMATS = ("json", "csv", "tsv")  # W3C SPARQL 1.1 results formats: variable names, terms as they are
+PEOPLE_FORMATS = ("table", "markdown", "csv-excel", "xlsx")  # headings, labels and units in one language
 
 
 def render(table: ResultTable, fmt: str) -> str:
@@ -256,3 +228,165 @@ def answer_from_rdflib(result):
     if result.type == "ASK":
         return bool(result.askAnswer)
     return result.graph
+
+
+# -- for people: headings in one language, labels instead of IRIs and codes, amounts with their unit ----------
+
+AMOUNT_UNITS = ("万元", "元", "亿元")
+_SAFE_IRI = re.compile(r"[A-Za-z][\w+.-]*:[^\s<>\"{}|\\^`]*")
+_LABELS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?s ?label WHERE { VALUES ?s { %s } { ?s skos:prefLabel ?label } UNION { ?s rdfs:label ?label } }"""
+
+
+@dataclass
+class PeopleTable:
+    """A result as people read it: one language's headings, labels for IRIs and codes, numbers kept as numbers."""
+
+    headings: list[str]
+    units: list[str | None]
+    rows: list[list[str | int | float | Decimal | None]]
+    truncated: bool = False
+    lang: str = "zh"
+
+    def numeric(self, i: int) -> bool:
+        values = [row[i] for row in self.rows if row[i] is not None]
+        return bool(values) and all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) for v in values)
+
+
+def label_iris(table: ResultTable, query=None) -> set[str]:
+    """The IRIs whose labels people see instead: IRI cells, and the concepts a vocabulary column names."""
+    iris = {str(t) for row in table.rows for t in row if isinstance(t, URIRef)}
+    for i, name in enumerate(table.vars):
+        namespace = query.column(name).vocabulary if query is not None else None
+        if namespace:
+            iris |= {namespace + str(row[i]) for row in table.rows if isinstance(row[i], Literal)}
+    return {iri for iri in iris if _SAFE_IRI.fullmatch(iri)}
+
+
+def fetch_labels(store, iris: set[str], lang: str, chunk: int = 200) -> dict[str, str]:
+    """Labels (skos:prefLabel, else rdfs:label) in `lang` where there is one, from any TripleStore."""
+    best: dict[str, tuple[int, str]] = {}
+    ordered = sorted(iris)
+    for start in range(0, len(ordered), chunk):
+        values = " ".join(URIRef(iri).n3() for iri in ordered[start:start + chunk])
+        for subject, label in store.query(_LABELS % values).rows:
+            if label is None:
+                continue
+            rank = 0 if label.language == lang else 1 if not label.language else 2
+            key = str(subject)
+            if key not in best or (rank, str(label)) < best[key]:
+                best[key] = (rank, str(label))
+    return {iri: label for iri, (_, label) in best.items()}
+
+
+def for_people(table: ResultTable, query=None, labels: dict[str, str] | None = None, lang: str = "zh") -> PeopleTable:
+    """Headings from the query's header (variable names without one), labels for IRIs and codes, plain numbers."""
+    labels = labels or {}
+    columns = [query.column(v) if query is not None else None for v in table.vars]
+    headings = [c.heading(lang) if c else v for c, v in zip(columns, table.vars)]
+    rows = [[_people_value(t, c, labels, lang) for t, c in zip(row, columns)] for row in table.rows]
+    return PeopleTable(headings, [c.unit if c else None for c in columns], rows, table.truncated, lang)
+
+
+def _people_value(term: Node | None, column, labels: dict[str, str], lang: str):
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return labels.get(str(term), str(term))
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    value = term.toPython()
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return value
+    text = str(term)
+    if column is not None and column.vocabulary:
+        return labels.get(column.vocabulary + text, text)
+    if column is not None and column.codes:
+        return column.code_label(text, lang) or text
+    return text
+
+
+def _text(value, unit: str | None, grouped: bool = True) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return str(value)
+    if isinstance(value, float):
+        return format(value, "g")
+    if unit in AMOUNT_UNITS:
+        return format(Decimal(value), ",.2f" if grouped else ".2f")
+    return str(value) if isinstance(value, int) else format(value.normalize(), "f")
+
+
+def people_text(view: PeopleTable, fmt: str, width: int | None = None) -> str:
+    """table (rich, wrapped by display width), markdown, or csv-excel (UTF-8 with a BOM, for Excel)."""
+    if fmt == "csv-excel":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(view.headings)
+        writer.writerows([_text(v, u, grouped=False) for v, u in zip(row, view.units)] for row in view.rows)
+        return "\ufeff" + buf.getvalue()
+    if fmt == "markdown":
+        def esc(s: str) -> str:
+            return s.replace("|", "\\|").replace("\n", " ")
+
+        align = ["---:" if view.numeric(i) else "---" for i in range(len(view.headings))]
+        lines = ["| " + " | ".join(esc(h) for h in view.headings) + " |", "| " + " | ".join(align) + " |"]
+        lines += ["| " + " | ".join(esc(_text(v, u)) for v, u in zip(row, view.units)) + " |" for row in view.rows]
+        return "\n".join(lines) + "\n"
+    if fmt != "table":
+        raise ValueError(f"unknown format for people {fmt!r}")
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from perfkg.display import WrappedText, terminal_width
+
+    grid = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="", expand=False)
+    for i, heading in enumerate(view.headings):
+        grid.add_column(Text(heading), justify="right" if view.numeric(i) else "left")
+    for row in view.rows:
+        grid.add_row(*(WrappedText(_text(v, u)) for v, u in zip(row, view.units)))
+    buf = io.StringIO()
+    Console(file=buf, width=width or terminal_width(), color_system=None, force_terminal=False, highlight=False,
+            emoji=False, legacy_windows=False).print(grid)
+    lines = [line.rstrip() for line in buf.getvalue().splitlines()]
+    cut = "; 结果被服务器截断 truncated by the server" if view.truncated else ""
+    return "\n".join(lines + [f"({len(view.rows)} 行 rows{cut})"]) + "\n"
+
+
+def people_xlsx(view: PeopleTable, about: list[tuple[str, str]] | None = None) -> bytes:
+    """A workbook: the results (numbers as numbers, amounts formatted with their unit in the heading) and a sheet
+    saying what the query was (`about`: name/value rows)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    zh = view.lang == "zh"
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "查询结果" if zh else "results"
+    sheet.append(view.headings)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for row in view.rows:
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    for i, unit in enumerate(view.units, start=1):
+        letter = get_column_letter(i)
+        if unit in AMOUNT_UNITS:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell.number_format = "#,##0.00"
+        widest = max([display_width(view.headings[i - 1])] + [display_width(_text(r[i - 1], unit)) for r in view.rows])
+        sheet.column_dimensions[letter].width = min(max(widest + 2, 8), 60)
+    if about:
+        info = book.create_sheet("查询说明" if zh else "query")
+        for row in about:
+            info.append(list(row))
+        info.column_dimensions["A"].width = 16
+        info.column_dimensions["B"].width = 100
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()

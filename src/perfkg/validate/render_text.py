@@ -1,9 +1,7 @@
 """The human report for a terminal: per document the counts per level, then findings by project and level."""
 from __future__ import annotations
 
-import textwrap
-
-from perfkg.results import display_width
+from perfkg.display import display_width, terminal_width, wrap
 from perfkg.validate.i18n import check_lang, ui
 from perfkg.validate.report import FAIL_ON, SEVERITY_ORDER, DocumentReport, Finding
 
@@ -33,26 +31,22 @@ def _finding(f: Finding, lang: str, width: int) -> list[str]:
     if f.detail.get(lang):
         body += f"（{ui(lang, 'parser_said')}：{f.detail[lang]}）" if lang == "zh" else \
             f" ({ui(lang, 'parser_said')}: {f.detail[lang]})"
-    lines += ["      " + line for line in _wrap(body, width - 6)]
+    lines += ["      " + line for line in wrap(body, width - 6)]
     return lines
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    """Wrap to a terminal width: Chinese characters take two columns and may break anywhere."""
-    if display_width(text) == len(text):
-        return textwrap.wrap(text, width=width, break_long_words=True, break_on_hyphens=False)
-    lines, line, used = [], "", 0
-    for ch in text:
-        w = display_width(ch)
-        if used + w > width:
-            lines.append(line.rstrip())
-            line, used = "", 0
-            if ch == " ":
-                continue
-        line, used = line + ch, used + w
-    if line.strip():
-        lines.append(line.rstrip())
-    return lines
+def _fit(lines: list[str], width: int) -> list[str]:
+    """Every line within `width` display columns; a wrapped line's continuation indented two more."""
+    out = []
+    for line in lines:
+        if display_width(line) <= width:
+            out.append(line)
+            continue
+        body = line.lstrip(" ")
+        indent = len(line) - len(body)
+        first, *rest = wrap(body, width - indent - 2)
+        out += [" " * indent + first] + [" " * (indent + 2) + piece for piece in rest]
+    return out
 
 
 def _clip(text: str, n: int) -> str:
@@ -60,8 +54,11 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def render_document(report: DocumentReport, lang: str = "zh", fail_on: str = "violation", width: int = 100) -> str:
+def render_document(report: DocumentReport, lang: str = "zh", fail_on: str = "violation",
+                    width: int | None = None) -> str:
+    """One document's report, wrapped to `width` display columns (default: the terminal's, 120 when not one)."""
     lang = check_lang(lang)
+    width = width or terminal_width()
     out: list[str] = []
     name = report.source_file or report.source
     if not report.ok:
@@ -71,7 +68,7 @@ def render_document(report: DocumentReport, lang: str = "zh", fail_on: str = "vi
         other = "en" if lang == "zh" else "zh"
         out.append(f"    {p.message[lang]}")
         out.append(f"    {p.message[other]}")
-        return "\n".join(out) + "\n"
+        return "\n".join(_fit(out, width)) + "\n"
     out.append(f"■ {report.title or name}")
     out.append(f"  {ui(lang, 'file')}: {report.source}")
     out.append(f"  {_counts(report, lang)}  →  {_verdict(report, lang, fail_on)}")
@@ -91,12 +88,14 @@ def render_document(report: DocumentReport, lang: str = "zh", fail_on: str = "vi
             out.append(f"    {ui(lang, severity)} ({len(group)})")
             for f in group:
                 out += ["    " + line for line in _finding(f, lang, width - 4)]
-    return "\n".join(out) + "\n"
+    return "\n".join(_fit(out, width)) + "\n"
 
 
-def render_summary(reports: list[DocumentReport], lang: str = "zh", fail_on: str = "violation") -> str:
+def render_summary(reports: list[DocumentReport], lang: str = "zh", fail_on: str = "violation",
+                   width: int | None = None) -> str:
     """One line per document: pass/fail at `fail_on` and the counts per level."""
     lang = check_lang(lang)
+    width = width or terminal_width()
     summary = [f"== {ui(lang, 'summary')}: {len(reports)} {ui(lang, 'documents')} =="]
     for r in reports:
         name = r.source_file or r.source
@@ -105,10 +104,12 @@ def render_summary(reports: list[DocumentReport], lang: str = "zh", fail_on: str
         else:
             verdict = ui(lang, "pass") if r.conforms(fail_on) else ui(lang, "fail")
             summary.append(f"  {verdict:<6} {name}  ({_counts(r, lang)})")
-    return "\n".join(summary) + "\n"
+    return "\n".join(_fit(summary, width)) + "\n"
 
 
-def render_text(reports: list[DocumentReport], lang: str = "zh", fail_on: str = "violation", width: int = 100) -> str:
+def render_text(reports: list[DocumentReport], lang: str = "zh", fail_on: str = "violation",
+                width: int | None = None) -> str:
     """Every document's report, then the summary."""
     lang = check_lang(lang)
-    return "\n".join(render_document(r, lang, fail_on, width) for r in reports) + render_summary(reports, lang, fail_on)
+    return "\n".join(render_document(r, lang, fail_on, width) for r in reports) + \
+        render_summary(reports, lang, fail_on, width)
