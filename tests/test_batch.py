@@ -80,3 +80,20 @@ def test_a_defect_in_the_command_itself_is_reported_without_traceback(monkeypatc
     assert main(["ingest", str(src), "-o", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert "内部错误" in err and "internal error" in err and "Traceback" not in err
+
+
+def _die_or_answer(job: str):
+    import os
+
+    if job == "dies":
+        os._exit(3)  # a crash in native code looks like this to the parent
+    return None if job == "nothing" else job.upper()
+
+
+def test_a_worker_that_dies_costs_only_its_own_file():
+    from perfkg.batch import run_each
+
+    outcomes = dict(run_each(_die_or_answer, ["a", "dies", "nothing", "b"], seconds=60, memory_mb=512, workers=1))
+    assert outcomes["a"] == "A" and outcomes["b"] == "B" and outcomes["nothing"] is None
+    error = outcomes["dies"]
+    assert "exit code 3" in error.message_en and "意外终止" in error.message_zh

@@ -75,9 +75,9 @@ def _serve(conn: Connection, task: Callable[[str], object], memory_mb: int) -> N
         except Exception as e:  # noqa: BLE001 — any defect: this file's error, never the batch's
             outcome = InternalError(job, f"{type(e).__name__}: {e}"[:500], traceback.format_exc())
         try:
-            conn.send(outcome)
+            conn.send((outcome,))  # a 1-tuple: a task may return None
         except Exception as e:  # noqa: BLE001 — an unpicklable or oversized result
-            conn.send(InternalError(job, f"{type(e).__name__}: {e}"[:500], traceback.format_exc()))
+            conn.send((InternalError(job, f"{type(e).__name__}: {e}"[:500], traceback.format_exc()),))
         if stop:
             return
 
@@ -101,6 +101,9 @@ def _died_error(job: str, code: int | None, memory_mb: int) -> InputError:
     return InputError(job, None, f"处理进程意外终止（{how}），可能超出内存上限 {memory_mb} MB（--memory-limit）",
                       f"the worker stopped unexpectedly ({how}), perhaps over the memory limit of {memory_mb} MB "
                       "(--memory-limit)")
+
+
+_NOTHING = object()  # the worker died without an answer
 
 
 class _Worker:
@@ -162,13 +165,12 @@ def run_each(task: Callable[[str], T], jobs: list[str], *, seconds: float, memor
                 if w.job is None:
                     continue
                 index, job = w.job
-                outcome = None
                 if w.conn in ready or w.process.sentinel in ready:
                     try:
-                        outcome = w.conn.recv() if w.conn.poll() else None
+                        (outcome,) = w.conn.recv() if w.conn.poll() else (_NOTHING,)
                     except (EOFError, OSError):
-                        outcome = None
-                    if outcome is None:
+                        outcome = _NOTHING
+                    if outcome is _NOTHING:
                         w.process.join(1)
                         outcome = _died_error(job, w.process.exitcode, memory_mb)
                 elif time.monotonic() >= w.deadline:
