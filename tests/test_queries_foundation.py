@@ -29,24 +29,28 @@ def test_every_library_query_has_a_header():
 
 def test_projects(seed_ds):
     table = run_rdflib(get_query("projects"), seed_ds)
-    assert table.vars == ["code", "name", "budget", "fiscal", "other", "unit_code", "year"]
+    assert table.vars == ["code", "name", "budget", "fiscal", "other", "year", "unit_code"]
     assert table.python_rows() == [
-        (P1, "科普费（包括老科协工作经费 15 万元）", Decimal("40.00"), Decimal("40.00"), Decimal("0"), "731001", 2022),
-        (P2, "科协物业管理费", Decimal("15.00"), Decimal("15.00"), Decimal("0"), "731001", 2022),
+        (P1, "科普费（包括老科协工作经费 15 万元）", Decimal("40.00"), Decimal("40.00"), Decimal("0"), 2022, "731001"),
+        (P2, "科协物业管理费", Decimal("15.00"), Decimal("15.00"), Decimal("0"), 2022, "731001"),
     ]
 
 
 def test_indicators(seed_ds):
     table = run_rdflib(get_query("indicators"), seed_ds)
-    assert table.vars == ["project", "level1", "level2", "name", "description", "comparator", "value", "unit",
-                          "basis", "raw"]
+    assert table.vars == ["project", "project_name", "level1", "level2", "name", "comparator", "value", "unit",
+                          "raw", "date", "description", "basis"]
     rows = table.python_rows()
     assert len(rows) == 25
-    assert rows[0] == (P1, "产出指标", "数量指标", "举办培训次数", "举办培训次数", ">=", Decimal("1"), "次", "年度工作计划", "≥1 次")
+    name1 = "科普费（包括老科协工作经费 15 万元）"
+    assert rows[0] == (P1, name1, "产出指标", "数量指标", "举办培训次数", ">=", Decimal("1"), "次", "≥1 次", None,
+                       "举办培训次数", "年度工作计划")
     assert rows[1][5:8] == ("=", Decimal("4"), "个")  # bare number counts as =
-    assert rows[11] == (P1, "成本指标", "预算执行", "成本预算控制率", None, "=", Decimal("40"), "万元", "年度工作计划", "40 万元")
+    assert rows[11] == (P1, name1, "成本指标", "预算执行", "成本预算控制率", "=", Decimal("40"), "万元", "40 万元", None,
+                        None, "年度工作计划")
     assert rows[15 + 4][5:8] == (">=", Decimal("15"), "元/平方米月")
-    assert rows[15 + 5][5:] == (None, None, None, "年度工作计划及物业服务合同", "无")  # placeholder: no comparator
+    assert rows[15 + 5][5:10] == (None, None, None, "无", None)  # placeholder: no comparator
+    assert rows[15 + 5][11] == "年度工作计划及物业服务合同"
     assert rows[15 + 8][5:8] == (">=", Decimal("95"), None)
     assert [r[0] for r in rows] == [P1] * 15 + [P2] * 10
 
@@ -70,8 +74,8 @@ def test_cli_query_formats(seed_path):
     assert first["budget"]["datatype"] == "http://www.w3.org/2001/XMLSchema#decimal"
     assert "other" in first  # 0 is a value, not unbound
     csv_text = run("csv")
-    assert csv_text.startswith("code,name,budget,fiscal,other,unit_code,year\r\n")
-    assert f"{P2},科协物业管理费,15.0,15.0,0.0,731001,2022\r\n" in csv_text
+    assert csv_text.startswith("code,name,budget,fiscal,other,year,unit_code\r\n")
+    assert f"{P2},科协物业管理费,15.0,15.0,0.0,2022,731001\r\n" in csv_text
     table = run("table")
     assert "科协物业管理费" in table and "(2 行 rows)" in table
 
