@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import re
 import shutil
 import subprocess
 import sys
@@ -111,8 +112,46 @@ def write_text(doc: dict, path: Path) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def write_docx(doc: dict, path: Path, rows_may_split: bool = False) -> None:
-    """rows_may_split: Word's default (允许跨行断页): a tall row at a page end continues on the next page."""
+_NUMBERED = re.compile(r"^(?:（(?P<cn>[一二三四五六七八九十]+)）|(?P<n>\d+)\.)(?P<text>.+)$")
+
+
+def _auto_numbering(d) -> dict[str, int]:
+    """Add Word list definitions: （一） in Chinese counting, 1. in decimals; the numIds for sub-goals, measure
+    sections and the items of each section (a new list per section, restarted at 1 as Word does it)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    numbering = d.part.numbering_part.element
+    for abstract_id, fmt, text in ((90, "chineseCounting", "（%1）"), (91, "decimal", "%1.")):
+        numbering.insert(0, parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+            f'<w:numFmt w:val="{fmt}"/><w:suff w:val="nothing"/><w:lvlText w:val="{text}"/></w:lvl></w:abstractNum>'))
+    ids = {"subgoals": 90, "measures": 91, **{f"items-{k}": 92 + k for k in range(20)}}
+    for name, num_id in ids.items():  # lists sharing a definition count on in Word: each later list restarts at 1
+        abstract_id = 91 if name.startswith("items") else 90
+        restart = "" if name in ("subgoals", "items-0") else \
+            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>'
+        numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{num_id}">'
+                                   f'<w:abstractNumId w:val="{abstract_id}"/>{restart}</w:num>'))
+    return ids
+
+
+def _number_paragraph(paragraph, num_id: int) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    num_pr = OxmlElement("w:numPr")
+    for tag, value in (("w:ilvl", 0), ("w:numId", num_id)):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), str(value))
+        num_pr.append(element)
+    paragraph._p.get_or_add_pPr().append(num_pr)
+
+
+def write_docx(doc: dict, path: Path, rows_may_split: bool = False, auto_numbering: bool = False) -> None:
+    """rows_may_split: Word's default (允许跨行断页): a tall row at a page end continues on the next page.
+    auto_numbering: sub-goal, measure and item numbers as Word list numbering, not typed text (python-docx's
+    paragraph.text then lacks them)."""
     from docx import Document
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -126,9 +165,21 @@ def write_docx(doc: dict, path: Path, rows_may_split: bool = False) -> None:
     section = d.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.left_margin = section.right_margin = Cm(2.5)
+    ids = _auto_numbering(d) if auto_numbering else {}
+    region, section = None, -1
     for kind, value in items(doc):
         if kind == "p":
-            d.add_paragraph(value)
+            region = {"二、分项绩效目标": "subgoals", "三、工作保障措施": "measures", "第二部分": None}.get(value, region)
+            m = _NUMBERED.match(value) if auto_numbering and region else None
+            if m and region == "subgoals":
+                _number_paragraph(d.add_paragraph(m.group("text")), ids["subgoals"])
+            elif m and m.group("cn"):
+                section += 1
+                _number_paragraph(d.add_paragraph(m.group("text")), ids["measures"])
+            elif m:
+                _number_paragraph(d.add_paragraph(m.group("text")), ids[f"items-{section}"])
+            else:
+                d.add_paragraph(value)
         elif kind == "toc":
             d.add_paragraph(toc_text(*value, "\t"))
         else:

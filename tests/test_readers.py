@@ -270,3 +270,20 @@ def test_pdf_page_without_text_layer_among_text_pages_is_reported(tmp_path):
     _expect_document(doc, DOC_2025)
     assert [(n.code, n.location.page) for n in layout.notices] == [("page-without-text", layout.pages)]
     assert "需要 OCR，perfkg 不做 OCR" in layout.notices[0].message_zh
+
+
+def test_docx_automatic_list_numbers_are_read_as_shown(tmp_path):
+    """Word list numbering (（一） in Chinese counting, 1. restarting per section) is not in python-docx's text."""
+    import shutil
+
+    import docx
+    import make_samples
+
+    make_samples.write_docx(DOC_2025, tmp_path / "numbered.docx", auto_numbering=True)
+    plain = [p.text for p in docx.Document(str(tmp_path / "numbered.docx")).paragraphs]
+    assert "加强政治引领，团结联系全市科技工作者，建设科技工作者之家。" in plain  # no （一） in python-docx's text
+    doc, _ = read_document(tmp_path / "numbered.docx")
+    _expect_document(doc, DOC_2025)
+    require(shutil.which("soffice") is not None, "LibreOffice (soffice) to export the Word file as PDF")
+    doc, _ = read_document(make_samples.convert_to_pdf(tmp_path / "numbered.docx", tmp_path))
+    _expect_document(doc, DOC_2025)  # LibreOffice prints the numbers into the PDF's text
