@@ -208,3 +208,26 @@ def test_validation_report_wraps_by_display_width(tmp_path):
         for word in re.findall("[A-Za-z]+", finding.message.get("en", "")):
             if len(word) < 40:
                 assert word in on_lines, word
+
+
+# -- argument errors -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("argv, zh, en", [
+    (["query", "projects", "--format", "nope"], "参数 --format 的值 'nope' 无效（可选：'table'",
+     "argument --format: invalid choice: 'nope'"),
+    (["query", "projects", "--lang", "fr"], "参数 --lang 的值 'fr' 无效", "invalid choice: 'fr'"),
+    (["ingest"], "缺少必需的参数：SRC", "the following arguments are required: SRC"),
+    (["validate", "x.txt", "--max-size", "abc"], "参数 --max-size 的值 'abc' 不是有效的 float",
+     "argument --max-size: invalid float value: 'abc'"),
+    (["query", "projects", "--bogus"], "无法识别的参数：--bogus", "unrecognized arguments: --bogus"),
+    (["nonsense"], "参数 COMMAND 的值 'nonsense' 无效", "invalid choice: 'nonsense'"),
+])
+def test_argument_errors_are_bilingual(argv, zh, en, capsys):
+    from perfkg.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: perfkg")
+    assert zh in err and en in err and "Traceback" not in err

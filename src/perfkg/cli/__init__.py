@@ -50,7 +50,7 @@ def print_error(error: PerfkgError, debug: bool = False) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = importlib.import_module("perfkg.cli._args").BilingualArgumentParser(  # argument errors in zh and en
         prog="perfkg",
         description="部门预算绩效文本知识图谱 — knowledge graph of Chinese budget-performance documents",
     )
