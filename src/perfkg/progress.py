@@ -35,15 +35,16 @@ class _Rate(ProgressColumn):
 
 
 class BatchProgress:
-    """Counts, rate and ETA of `total` documents.
+    """Counts, rate and ETA of `total` items (files by default: `unit` names them in zh and en).
 
     terminal: draw a bar (default: when `stream` is a terminal); otherwise a line every `every` documents (default a
     tenth of the total) at most every `min_gap` seconds, and at least every `seconds` seconds while work goes on.
     """
 
-    def __init__(self, total: int, what_zh: str, what_en: str, *, stream: TextIO | None = None,
-                 terminal: bool | None = None, every: int | None = None, seconds: float = 10.0, min_gap: float = 0.5):
-        self.total, self.what_zh, self.what_en = total, what_zh, what_en
+    def __init__(self, total: int, what_zh: str, what_en: str, *, unit: tuple[str, str] = ("个文件", "files"),
+                 stream: TextIO | None = None, terminal: bool | None = None, every: int | None = None,
+                 seconds: float = 10.0, min_gap: float = 0.5):
+        self.total, self.what_zh, self.what_en, self.unit = total, what_zh, what_en, unit
         self.stream = stream if stream is not None else sys.stderr
         self.console = Console(file=self.stream, highlight=False, emoji=False)
         self.terminal = self.console.is_terminal if terminal is None else terminal
@@ -108,7 +109,7 @@ class BatchProgress:
         now = time.monotonic()
         rate = self.rate(now)
         speed = f"{rate:.1f}" if rate else "--"
-        return (f"✓ {self.what_zh} {self.what_en}: {self.done}/{self.total} 个文档 documents, 用时 took "
+        return (f"✓ {self.what_zh} {self.what_en}: {self.done}/{self.total} {self.unit[0]} {self.unit[1]}, 用时 took "
                 f"{_clock(now - self.started)} ({speed} 个/秒 per s)")
 
     def __enter__(self) -> "BatchProgress":
