@@ -14,6 +14,7 @@ import pytest
 from conftest import DATA, require
 from test_serve import Served
 
+DOCUMENTS = [DATA / "yunling-kexie-2023.txt", DATA / "yunling-kexie-2024.txt", DATA / "beihu-minzheng-2024.txt"]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run"]
@@ -23,9 +24,10 @@ SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"  # gitignored: wri
 
 @pytest.fixture(scope="session")
 def served(tmp_path_factory):
-    """`perfkg serve` over a store loaded with data/ by `perfkg load` (the commands a user runs)."""
+    """`perfkg serve` over a store loaded by `perfkg load` (the commands a user runs) with the three text documents
+    of data/ that data/README.md describes line by line (the expected values of these tests come from them)."""
     store = tmp_path_factory.mktemp("workbench") / "store"
-    load = subprocess.run([sys.executable, "-m", "perfkg", "load", str(DATA), "--store", str(store)],
+    load = subprocess.run([sys.executable, "-m", "perfkg", "load", *map(str, DOCUMENTS), "--store", str(store)],
                           capture_output=True, text=True, env=dict(os.environ, PYTHONIOENCODING="utf-8"))
     assert load.returncode == 0, load.stderr
     server = Served(store, "--workers", "2", "--timeout", "60", "--max-rows", str(MAX_ROWS))

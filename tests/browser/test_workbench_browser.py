@@ -73,7 +73,8 @@ def test_projects_table_shows_labels_and_downloads_csv(page):
         page.click("text=CSV")
     csv = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
     # yunling-kexie-2024.txt l. 174-175: 13990024P00512030009F, 预算数 23.00 = 财政 23.00, unit 512001
-    assert "13990024P00512030009F,机关信息系统运维及物业管理费,23,23,0,512001,2024" in csv
+    assert csv[0] == "code,name,budget,fiscal,other,year,unit_code"  # W3C CSV: the variables, as the query has them
+    assert "13990024P00512030009F,机关信息系统运维及物业管理费,23,23,0,2024,512001" in csv
 
 
 def test_charts_declared_by_the_queries_are_drawn(page):

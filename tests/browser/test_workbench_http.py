@@ -63,12 +63,14 @@ def test_library_downloads_csv_json_and_xlsx(http):
     assert {b["line"]["value"] for b in data["results"]["bindings"]} == {"144", "166"}
     from openpyxl import load_workbook
 
-    xlsx = http.get("/query/projects.xlsx")
-    assert xlsx.headers["content-type"].startswith("application/vnd.openxmlformats")
-    sheet = load_workbook(io.BytesIO(xlsx.content))["results"]
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("code", "name", "budget", "fiscal", "other", "unit_code", "year")
-    assert ("13990024P00512030009F", "机关信息系统运维及物业管理费", 23, 23, 0, "512001", 2024) in rows  # l. 174-175
+    for lang, sheet_name in (("zh", "查询结果"), ("en", "results")):
+        xlsx = http.get("/query/projects.xlsx", params={"lang": lang})
+        assert xlsx.status_code == 200 and xlsx.headers["content-type"].startswith("application/vnd.openxmlformats")
+        sheet = list(load_workbook(io.BytesIO(xlsx.content))[sheet_name].iter_rows(values_only=True))
+        rows = [dict(zip(sheet[0], row)) for row in sheet[1:]]
+        row = next(r for r in rows if "13990024P00512030009F" in r.values())  # l. 174-175
+        budget = "预算数（万元）" if lang == "zh" else "budget (10k yuan)"
+        assert row[budget] == 23 and "机关信息系统运维及物业管理费" in row.values() and 2024 in row.values()
 
 
 def test_bad_parameters_and_unknown_queries_are_clear_errors(http):

@@ -11,7 +11,7 @@ from perfkg.vocab import PERFKG
 from perfkg.web.sparql import negotiate
 from perfkg.web.workbench.frame import error_page, render, service_of
 from perfkg.web.workbench.i18n import both, request_lang
-from perfkg.web.workbench.service import iris_in, sparql_text
+from perfkg.web.workbench.service import iris_in, section_query, sparql_text
 from perfkg.web.workbench.views import PREFIXES, cell, iri_for_path, table_view
 
 # Which sections a page shows, by the entity's type (each a query in workbench/sparql/ with ?this bound).
@@ -31,8 +31,10 @@ OFFERS = [("text/html", "html"), ("application/xhtml+xml", "html")] + [(m, m) fo
 async def departments(request: Request) -> Response:
     service = service_of(request)
     table = await service.select(request, sparql_text("browse-departments"))
-    labels = await service.labels(request, iris_in(table), request_lang(request))
-    return render(request, "browse.html", table=table_view(table, labels), nav="browse")
+    lang = request_lang(request)
+    labels = await service.labels(request, iris_in(table), lang)
+    return render(request, "browse.html", table=table_view(table, labels, lang, section_query("browse-departments")),
+                  nav="browse")
 
 
 async def entity(request: Request) -> Response:
@@ -71,15 +73,15 @@ async def entity(request: Request) -> Response:
     for title, name in sections:
         table = await service.select(request, sparql_text(name), this)
         if table.rows:
-            shown.append((title, table))
+            shown.append((title, name, table))
     location = await service.select(request, sparql_text("source-location"), this)
-    wanted = iris_in(own) | iris_in(incoming) | {URIRef(iri)} | {t for _, tb in shown for t in iris_in(tb)}
+    wanted = iris_in(own) | iris_in(incoming) | {URIRef(iri)} | {t for _, _, tb in shown for t in iris_in(tb)}
     labels = await service.labels(request, wanted, lang)
     properties = [(cell(p, labels), cell(o, labels)) for p, o in own.rows if p != RDF.type]
     response = render(request, "entity.html", iri=iri, title=labels.get(iri) or iri,
                   types=[cell(t, labels) for t in sorted(types)], properties=properties,
                   incoming=[(cell(s, labels), cell(p, labels)) for s, p in incoming.rows],
-                  sections=[(title, table_view(t, labels)) for title, t in shown],
+                  sections=[(title, table_view(t, labels, lang, section_query(name))) for title, name, t in shown],
                   location=_location(location, lang), nav="browse")
     response.headers["Vary"] = "Accept"
     return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
@@ -28,6 +29,9 @@ class Workbench:
     environment: Environment = field(default_factory=lambda: Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), trim_blocks=True,
         lstrip_blocks=True))
+
+    def __post_init__(self):
+        self.environment.globals["zip"] = zip
 
 
 def bind(handler: Callable, workbench: Workbench) -> Callable:
@@ -67,7 +71,5 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
 
 
 def _here(request: Request) -> str:
-    from urllib.parse import quote
-
     path = request.url.path + ("?" + request.url.query if request.url.query else "")
     return quote(path, safe="")

@@ -85,42 +85,6 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
-# Result columns (SPARQL variable names of the library and the browse sections) as people read them.
-COLUMNS: dict[str, tuple[str, str]] = {
-    "basis": ("指标值确定依据", "basis"), "budget": ("预算数", "budget"), "budget_from": ("上年预算数", "budget (from)"),
-    "budget_to": ("本年预算数", "budget (to)"), "budget_yuan": ("预算数（元）", "budget (yuan)"),
-    "budget_wan": ("预算数（万元）", "budget (10k yuan)"), "change": ("变化", "change"), "code": ("项目编码", "project code"),
-    "code_from": ("上年编码", "code (from)"), "code_to": ("本年编码", "code (to)"), "comparator": ("比较符", "comparator"),
-    "cumulative_percent": ("累计支出（%）", "cumulative %"), "department": ("部门", "department"),
-    "description": ("指标描述", "description"), "document": ("文本", "document"), "documents": ("文本数", "documents"),
-    "element": ("要素", "element"), "evidence": ("依据", "evidence"), "file": ("文件", "file"),
-    "first_line": ("起始行", "first line"), "first_year": ("最早年度", "first year"), "fiscal": ("财政资金", "fiscal"),
-    "goal": ("绩效目标", "goal"), "goals": ("目标数", "goals"), "indicator": ("绩效指标", "indicator"),
-    "indicators": ("指标数", "indicators"), "kind": ("类别", "kind"), "last_line": ("结束行", "last line"),
-    "last_year": ("最近年度", "last year"), "level1": ("一级指标", "level 1"), "level2": ("二级指标", "level 2"),
-    "line": ("行号", "line"), "mandate": ("职责", "mandate"), "mandate_budget": ("服务该职责的预算", "mandate budget"),
-    "mandate_iri": ("职责概念", "mandate concept"), "measures": ("保障措施数", "measures"),
-    "message_en": ("说明（英文）", "message (en)"), "message_zh": ("说明（中文）", "message (zh)"),
-    "method": ("关联方式", "method"), "missing": ("缺少", "missing"), "month": ("月份", "month"),
-    "name": ("名称", "name"), "notation": ("编号", "notation"), "other": ("其他资金", "other funds"),
-    "percent": ("百分比", "percent"), "period": ("期间", "period"), "phrase": ("匹配词", "matched phrase"),
-    "previous_percent": ("上期百分比", "previous %"), "problem": ("问题", "problem"), "project": ("项目", "project"),
-    "project_key": ("项目序列", "project series"), "projects": ("项目数", "projects"), "raw": ("原文", "as written"),
-    "reviewer": ("审核单位", "reviewer"), "score": ("得分", "score"), "share_percent": ("占比（%）", "share %"),
-    "shared_indicators": ("共有指标数", "shared indicators"), "subgoals": ("分项目标数", "sub-goals"),
-    "target": ("指标值", "target"), "text": ("文字", "text"), "total_budget": ("总预算", "total budget"),
-    "type": ("类型", "type"), "unit": ("计量单位", "unit"), "unit_code": ("单位编码", "unit code"),
-    "value": ("数值", "value"), "warnings": ("警告数", "warnings"), "year": ("年度", "year"),
-    "year_from": ("上一年度", "year (from)"), "year_to": ("本年度", "year (to)"),
-}
-
-
-def column(lang: str, name: str) -> str:
-    """A result column's heading; an unknown variable keeps its own name."""
-    pair = COLUMNS.get(name)
-    return name if pair is None else pair[0 if lang == "zh" else 1]
-
-
 def request_lang(request: Request) -> str:
     """?lang= wins, then the cookie the switch set, then zh."""
     for value in (request.query_params.get("lang"), request.cookies.get(COOKIE)):
@@ -141,9 +105,5 @@ def both(key: str, **values) -> str:
 
 
 def translator(lang: str):
-    """The `t(key, **values)` function templates use (t.column(name) for result columns)."""
-    def t(key: str, **values) -> str:
-        return text(lang, key, **values)
-
-    t.column = lambda name: column(lang, name)
-    return t
+    """The `t(key, **values)` function templates use."""
+    return lambda key, **values: text(lang, key, **values)

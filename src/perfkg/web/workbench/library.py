@@ -1,22 +1,22 @@
 """The query library as pages: /query (index), /query/NAME (form, table, chart), /query/NAME.csv|.json|.xlsx."""
 from __future__ import annotations
 
-import io
 import json
 import time
 from urllib.parse import urlencode
 
+from rdflib import URIRef
 from starlette.requests import Request
 from starlette.responses import Response
 
 from perfkg.errors import PerfkgError
 from perfkg.queries import QueryInfo
-from perfkg.results import ResultTable, to_csv, to_json
+from perfkg.results import ResultTable, for_people, label_iris, people_xlsx
 from perfkg.store.sparql_text import bind_values
 from perfkg.web.workbench.charts import chart_of
 from perfkg.web.workbench.frame import error_page, library_of, render, service_of
 from perfkg.web.workbench.i18n import both, request_lang
-from perfkg.web.workbench.service import QueryFailed, iris_in, sparql_text
+from perfkg.web.workbench.service import QueryFailed, sparql_text
 from perfkg.web.workbench.views import chart_data, table_view
 
 DOWNLOADS = {"csv": "text/csv; charset=utf-8", "json": "application/sparql-results+json",
@@ -56,12 +56,13 @@ async def query_page(request: Request) -> Response:
     except PerfkgError as e:
         return render(request, "query.html", status_code=_status(e), error=e, **context)
     seconds = time.perf_counter() - started
-    labels = await service.labels(request, iris_in(table), request_lang(request))
+    lang = request_lang(request)
+    labels = await service.labels(request, {URIRef(i) for i in label_iris(table, query)}, lang)
     permalink = request.url.path + "?" + urlencode({p.name: values.get(p.name, p.default or "")
                                                     for p in query.parameters})
-    data = dict(chart_data(table, labels), spec=context["chart"].as_json()) if context["chart"] else None
+    data = dict(chart_data(table, labels, lang, query), spec=context["chart"].as_json()) if context["chart"] else None
     downloads = {fmt: f"{request.url.path}.{fmt}" + (f"?{urlencode(values)}" if values else "") for fmt in DOWNLOADS}
-    return render(request, "query.html", table=table_view(table, labels), seconds=f"{seconds:.2f}",
+    return render(request, "query.html", table=table_view(table, labels, lang, query), seconds=f"{seconds:.2f}",
                   permalink=permalink.rstrip("?"), downloads=downloads,
                   chart_json=json.dumps(data, ensure_ascii=False).replace("</", "<\\/") if data else None, **context)
 
@@ -108,53 +109,32 @@ def _status(e: PerfkgError) -> int:
 
 
 async def download(request: Request, name: str, fmt: str) -> Response:
+    """CSV and JSON are the endpoint's own W3C serialisations, passed through; XLSX is built from the table."""
     query = _query(request, name)
     if query is None:
         return error_page(request, 404, both("unknown_query", name=name))
     if fmt not in DOWNLOADS:
         return error_page(request, 404, both("unknown_format", fmt=fmt))
+    service = service_of(request)
     try:
-        bindings = query.bindings(dict(request.query_params))
-        table = await service_of(request).select(request, query.text, bindings)
+        bindings = query.bindings({k: v for k, v in request.query_params.items() if k != "lang"})  # ?lang= is ours
+        if fmt == "xlsx":
+            table = await service.select(request, query.text, bindings)
+            labels = await service.labels(request, {URIRef(i) for i in label_iris(table, query)}, request_lang(request))
+            body, truncated = _xlsx(query, table, labels, request_lang(request)), table.truncated
+        else:
+            body, truncated = await service.answer(request, query.text, bindings, fmt)
     except PerfkgError as e:
-        return Response(f"{e.message_zh}\n{e.message_en}\n", status_code=_status(e), media_type="text/plain; charset=utf-8")
+        return Response(f"{e.message_zh}\n{e.message_en}\n", status_code=_status(e),
+                        media_type="text/plain; charset=utf-8")
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"',
-               "X-PerfKG-Truncated": "true" if table.truncated else "false"}
-    if fmt == "csv":
-        body: bytes = to_csv(table).encode("utf-8")
-    elif fmt == "json":
-        body = to_json(table).encode("utf-8")
-    else:
-        labels = await service_of(request).labels(request, iris_in(table), request_lang(request))
-        body = _xlsx(query, table, labels, request_lang(request))
+               "X-PerfKG-Truncated": "true" if truncated else "false"}
     return Response(body, media_type=DOWNLOADS[fmt], headers=headers)
 
 
 def _xlsx(query: QueryInfo, table: ResultTable, labels: dict[str, str], lang: str) -> bytes:
-    """A workbook: the results (numbers as numbers, IRIs as their labels) and a sheet saying what the query is."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from perfkg.web.workbench.views import cell
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "results"
-    sheet.append(table.vars)
-    for c in sheet[1]:
-        c.font = Font(bold=True)
-    for row in table.rows:
-        out = []
-        for term in row:
-            shown = cell(term, labels)
-            out.append(term.toPython() if shown.numeric else shown.text)
-        sheet.append([float(v) if type(v).__name__ == "Decimal" else v for v in out])
-    about = book.create_sheet("query")
-    about.append(["name", query.name])
-    about.append(["title", query.title_zh if lang == "zh" else query.title_en])
-    about.append(["description", query.description])
-    about.append(["truncated", "true" if table.truncated else "false"])
-    about.append(["sparql", query.text])
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
+    """The CLI's workbook for people (perfkg query --format xlsx): headings, labels, numbers as numbers, about sheet."""
+    about = [("name", query.name), ("title", query.title_zh if lang == "zh" else query.title_en),
+             ("description", query.description), ("truncated", "true" if table.truncated else "false"),
+             ("sparql", query.text)]
+    return people_xlsx(for_people(table, query, labels, lang), about)

@@ -3,6 +3,7 @@ labels for IRIs. A page's queries stop when its browser goes away, exactly as a 
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -11,6 +12,7 @@ from rdflib.term import Node
 from starlette.requests import Request
 
 from perfkg.errors import PerfkgError
+from perfkg.queries import QueryInfo, parse_query_file
 from perfkg.results import ResultTable, table_from_json
 from perfkg.store.sparql_text import bind_values
 
@@ -21,6 +23,12 @@ LABEL_BATCH = 500
 def sparql_text(name: str) -> str:
     """One of the workbench's own queries (browse sections, labels, choices) from workbench/sparql/."""
     return (_SPARQL / f"{name}.rq").read_text(encoding="utf-8")
+
+
+@cache
+def section_query(name: str) -> QueryInfo:
+    """A browse section's query with its header (column headings, units), read like a library query."""
+    return parse_query_file(_SPARQL / f"{name}.rq")
 
 
 class QueryFailed(PerfkgError):
@@ -52,6 +60,10 @@ class QueryService:
         if response.status_code != 200:
             raise QueryFailed(response.status_code, body.decode("utf-8", "replace"))
         return body, response.headers.get("x-perfkg-truncated") == "true"
+
+    async def answer(self, page: Request, sparql: str, bindings: dict[str, Node] | None, fmt: str) -> tuple[bytes, bool]:
+        """The endpoint's own serialisation (json, csv, tsv, xml) and whether it was cut: nothing re-parsed here."""
+        return await self._call(page, bind_values(sparql, bindings or {}), fmt)
 
     async def select(self, page: Request, sparql: str, bindings: dict[str, Node] | None = None) -> ResultTable:
         body, truncated = await self._call(page, bind_values(sparql, bindings or {}), "json")

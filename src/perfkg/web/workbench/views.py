@@ -9,7 +9,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from perfkg.results import ResultTable, term_to_json
+from perfkg.queries import QueryInfo
+from perfkg.results import ResultTable, for_people, term_to_json
 
 BASE = "https://w3id.org/perfkg/"
 LOCAL_KINDS = ("id", "mandate", "category", "basis")  # https://w3id.org/perfkg/KIND/… is served at /KIND/…
@@ -73,17 +74,36 @@ def cell(term: Node | None, labels: dict[str, str]) -> Cell:
 
 @dataclass
 class TableView:
-    columns: list[str]
+    columns: list[str]  # the variables
+    headings: list[str]  # as the query's header says people read them (perfkg.results.for_people)
     rows: list[list[Cell]]
     truncated: bool = False
 
 
-def table_view(table: ResultTable, labels: dict[str, str]) -> TableView:
-    return TableView(list(table.vars), [[cell(t, labels) for t in row] for row in table.rows], table.truncated)
+def table_view(table: ResultTable, labels: dict[str, str], lang: str, query: QueryInfo | None = None) -> TableView:
+    """Headings, units and the cells of vocabulary or code columns as the CLI shows them to people; IRIs and
+    vocabulary codes link to their pages."""
+    people = for_people(table, query, labels, lang)
+    rows = []
+    for terms, values in zip(table.rows, people.rows):
+        row = []
+        for name, term, value in zip(table.vars, terms, values):
+            shown = cell(term, labels)
+            if isinstance(term, Literal) and not shown.numeric and value is not None:
+                shown.text = str(value)  # a code's or a vocabulary concept's label
+                namespace = query.column(name).vocabulary if query is not None else None
+                shown.href = local_path(namespace + str(term)) if namespace else None
+            row.append(shown)
+        rows.append(row)
+    return TableView(list(table.vars), people.headings, rows, table.truncated)
 
 
-def chart_data(table: ResultTable, labels: dict[str, str]) -> dict:
-    """What the page's chart script reads: W3C JSON bindings and the IRI labels."""
+def chart_data(table: ResultTable, labels: dict[str, str], lang: str, query: QueryInfo | None = None) -> dict:
+    """What the page's chart script reads: W3C JSON bindings, and the label people read for each IRI or code."""
     bindings = [{v: term_to_json(t) for v, t in zip(table.vars, row) if t is not None} for row in table.rows]
-    used = {b[v]["value"] for b in bindings for v in b if b[v]["type"] == "uri"}
-    return {"vars": list(table.vars), "bindings": bindings, "labels": {k: v for k, v in labels.items() if k in used}}
+    shown: dict[str, str] = {}
+    for terms, values in zip(table.rows, for_people(table, query, labels, lang).rows):
+        for term, value in zip(terms, values):
+            if isinstance(term, (URIRef, Literal)) and isinstance(value, str) and value != str(term):
+                shown[str(term)] = value
+    return {"vars": list(table.vars), "bindings": bindings, "labels": shown}
