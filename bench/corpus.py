@@ -3,7 +3,7 @@ embedded Oxigraph store and into Virtuoso (bulk loader; chunked Graph Store load
 ratio), an incremental reload of 1 % of the documents, then the query library — each step's time, peak memory
 (psutil: the step's process and all its children, Virtuoso and query workers included) and disk.
 
-Usage: python bench/corpus.py [--sizes 100 1000 10000] [--real-max 1000] [--chunked-max 1000]
+Usage: python bench/corpus.py [--sizes 100 1000 10000] [--real-max 1000] [--chunked-max 1000] [--queries-max 1000]
                               [--work DIR] [--out bench/results/corpus-....md]
 
 Documents: bench/synthetic.py clones parsed real documents (seed + data/) into departments x 3 years and runs each
@@ -216,29 +216,49 @@ def run_library(result: dict, run) -> None:
     result["query_times"] = queries
 
 
-def step_embedded(docs: int, work: Path) -> dict:
+def step_embedded(docs: int, work: Path, per_document: bool, queries: bool) -> dict:
+    """Full load by bulk_load_quads (the store's initial-load path) from one N-Quads file written from the
+    per-document files; with `per_document`, also an atomic replace_graph per document into a second store."""
     from perfkg.backends import VOCABULARY_GRAPH, vocabulary_graph
     from perfkg.store.embedded import EmbeddedStore
 
     items, result = documents(work, docs), {}
-    path = work / f"oxigraph-{docs}"
-    shutil.rmtree(path, ignore_errors=True)
+    path, nquads = work / f"oxigraph-{docs}", work / f"corpus-{docs}.nq"
+    for old in (path, work / f"oxigraph-{docs}-per-document"):
+        shutil.rmtree(old, ignore_errors=True)
+
+    def write_nquads():
+        with open(nquads, "w", encoding="utf-8") as out:
+            for iri, file in items:
+                for line in file.read_text(encoding="utf-8").split("\n"):
+                    if line.strip():
+                        out.write(f"{line.rstrip()[:-1].rstrip()} <{iri}> .\n")
+
+    if per_document:
+        with EmbeddedStore(work / f"oxigraph-{docs}-per-document") as store:
+            result["per_document_triples"] = phase(
+                result, "load_per_document_atomic", lambda: sum(store.replace_graph(iri, f) for iri, f in items))
+        shutil.rmtree(work / f"oxigraph-{docs}-per-document", ignore_errors=True)
+    phase(result, "write_nquads", write_nquads)
     with EmbeddedStore(path) as store:
         def load():
             store.replace_graph(str(VOCABULARY_GRAPH), vocabulary_graph())
-            return sum(store.replace_graph(iri, file) for iri, file in items)
+            return store.bulk_load_quads(nquads)
 
-        result["loaded_triples"] = phase(result, "load", load)
+        result["store_quads"] = phase(result, "load_bulk_quads", load)
+        nquads.unlink()
         phase(result, "optimize", store.optimize)
         result["disk_mib"] = round(disk_mib(path))
         changed = incremental(items)
         phase(result, "incremental", lambda: [store.replace_graph(iri, file) for iri, file in changed])
         result["incremental"]["documents"] = len(changed)
-        run_library(result, lambda q: store.query(q.text, q.bindings(), timeout=QUERY_CAP_SECONDS))
+        if queries:
+            run_library(result, lambda q: store.query(q.text, q.bindings(), timeout=QUERY_CAP_SECONDS))
+    shutil.rmtree(path, ignore_errors=True)
     return result
 
 
-def step_virtuoso(docs: int, work: Path, chunked: bool) -> dict:
+def step_virtuoso(docs: int, work: Path, chunked: bool, queries: bool) -> dict:
     from perfkg.backends import VOCABULARY_GRAPH, vocabulary_graph
     from perfkg.store.virtuoso import VirtuosoServer
 
@@ -271,7 +291,7 @@ def step_virtuoso(docs: int, work: Path, chunked: bool) -> dict:
             changed = incremental(items)
             phase(result, "incremental", lambda: store.replace_graphs(changed))
             result["incremental"]["documents"] = len(changed)
-            if not chunked:
+            if queries and not chunked:
                 run_library(result, lambda q: store.query(q.text, q.bindings(), allow_truncated=True))
         finally:
             server.stop()
@@ -281,8 +301,8 @@ def step_virtuoso(docs: int, work: Path, chunked: bool) -> dict:
 
 # -- the run --------------------------------------------------------------------------------------------------------
 
-def run_step(args: list[str]) -> dict | None:
-    proc = subprocess.run([sys.executable, __file__, "--step", *args], capture_output=True, text=True)
+def run_step(args: list[str], options: list[str]) -> dict | None:
+    proc = subprocess.run([sys.executable, __file__, *options, "--step", *args], capture_output=True, text=True)
     if proc.returncode:
         return {"failed": proc.stderr[-1500:]}
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -326,6 +346,7 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10_000])
     ap.add_argument("--real-max", type=int, default=1000, help="documents made by the real pipeline; the rest cloned")
     ap.add_argument("--chunked-max", type=int, default=1000, help="largest size also loaded by chunked Graph Store")
+    ap.add_argument("--queries-max", type=int, default=1000, help="largest size the query library runs on")
     ap.add_argument("--engines", nargs="+", default=["oxigraph", "virtuoso"])
     ap.add_argument("--work", type=Path, help="working directory (default: a temporary one, removed)")
     ap.add_argument("--out", type=Path)
@@ -333,12 +354,13 @@ def main() -> None:
     args = ap.parse_args()
     if args.step:
         kind, docs, work = args.step[0], int(args.step[1]), Path(args.step[2])
+        queries = docs <= args.queries_max
         if kind == "generate":
-            outcome = step_generate(docs, work, int(args.step[3]))
+            outcome = step_generate(docs, work, args.real_max)
         elif kind == "oxigraph":
-            outcome = step_embedded(docs, work)
+            outcome = step_embedded(docs, work, per_document=docs <= args.chunked_max, queries=queries)
         else:
-            outcome = step_virtuoso(docs, work, chunked=kind == "virtuoso-chunked")
+            outcome = step_virtuoso(docs, work, chunked=kind == "virtuoso-chunked", queries=queries)
         print(json.dumps(outcome))
         return
     import tempfile
@@ -348,12 +370,15 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="perfkg-corpus-"))
     with Record(args.out, "bench/corpus.py: a synthetic corpus end to end (ingest, load, incremental, queries)") as rec:
         rec.line(f"sizes {args.sizes}; real pipeline for the first {args.real_max} documents, the rest cloned; "
-                 f"chunked Graph Store loads up to {args.chunked_max} documents; each query run once, capped at "
+                 f"per-document loads (Oxigraph atomic, Virtuoso chunked Graph Store) up to {args.chunked_max} "
+                 f"documents; the query library up to {args.queries_max} documents, each query run once, capped at "
                  f"{QUERY_CAP_SECONDS} s; memory = peak RSS of the step's process tree (psutil, every 0.1 s)")
+        options = ["--real-max", str(args.real_max), "--chunked-max", str(args.chunked_max),
+                   "--queries-max", str(args.queries_max)]
         try:
             for size in args.sizes:
                 rec.line(f"\n### {size:,} documents\n")
-                generated = run_step(["generate", str(size), str(work), str(args.real_max)])
+                generated = run_step(["generate", str(size), str(work)], options)
                 for line in describe("ingest", generated):
                     rec.line(line)
                 if "failed" in generated:
@@ -363,7 +388,7 @@ def main() -> None:
                                                and size <= args.chunked_max else [])
                 for kind in kinds:
                     print(f"  {size} {kind} …", file=sys.stderr, flush=True)
-                    outcome = run_step([kind, str(size), str(work)])
+                    outcome = run_step([kind, str(size), str(work)], options)
                     outcome["load_after"] = "/".join(f"{x:.1f}" for x in os.getloadavg())
                     engines[kind] = outcome
                     for line in describe(kind, outcome):

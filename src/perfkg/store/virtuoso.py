@@ -309,11 +309,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-rows", type=int, default=100_000, help="[SPARQL] ResultSetMaxRows")
     parser.add_argument("--max-query-seconds", type=int, default=60, help="[SPARQL] MaxQueryExecutionTime")
     parser.add_argument("--buffers", type=int, default=170_000, help="NumberOfBuffers (8 KiB pages)")
+    parser.add_argument("--load-dir", action="append", default=[],
+                        help="服务器可读取的批量载入目录（DirsAllowed，可重复）/ a directory the server may bulk-load "
+                             "from (DirsAllowed; repeatable)")
     args = parser.parse_args(argv)
     try:
         server = VirtuosoServer(args.data_dir, http_port=args.http_port, sql_port=args.sql_port or args.http_port + 1,
                                 max_rows=args.max_rows, max_query_seconds=args.max_query_seconds,
-                                buffers=args.buffers, keep=True)
+                                buffers=args.buffers, keep=True, load_dirs=args.load_dir)
         server.start()
     except VirtuosoError as e:
         print(e.describe(), file=sys.stderr)
