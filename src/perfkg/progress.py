@@ -51,6 +51,7 @@ class BatchProgress:
         self.every = every or max(1, total // 10)
         self.seconds, self.min_gap = seconds, min_gap
         self.done = 0
+        self.finished = False
         self.started = self.last_time = 0.0
         self.last_done = 0
         self._bar: Progress | None = None
@@ -80,6 +81,10 @@ class BatchProgress:
             self.last_time, self.last_done = now, self.done
 
     def finish(self) -> None:
+        """Stop the bar and print the summary (once)."""
+        if self.finished:
+            return
+        self.finished = True
         if self._bar is not None:
             self._bar.update(self._task, completed=self.done)
             self._bar.stop()
@@ -126,7 +131,7 @@ def track(items: Iterable[T], total: int, what_zh: str, what_en: str, **options)
     progress.start()
     try:
         for item in items:
+            progress.advance()  # an item is done when it arrives (a batch worker finished it)
             yield item
-            progress.advance()
-    finally:
+    finally:  # also when the caller stops early, or zips with a list that ends first and drops us
         progress.finish()

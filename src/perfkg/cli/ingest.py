@@ -6,6 +6,7 @@ from functools import partial
 from perfkg.batch import run_each
 from perfkg.cli import add_batch_options, limits_from, print_error
 from perfkg.ingest import OutputFolder, prepare
+from perfkg.progress import track
 from perfkg.rdf.serialise import FORMATS, canonical_format
 from perfkg.sources import Identities, collect, ingest_file
 
@@ -47,8 +48,9 @@ def run(args) -> int:
                    limits=limits)
     good = 0
     try:
-        for path, outcome in run_each(task, [str(f) for f in files], seconds=limits.seconds,
-                                      memory_mb=limits.memory_mb, workers=args.workers):
+        for path, outcome in track(run_each(task, [str(f) for f in files], seconds=limits.seconds,
+                                            memory_mb=limits.memory_mb, workers=args.workers),
+                                   len(files), "导入", "ingest"):
             error = outcome if isinstance(outcome, Exception) else identities.check(outcome.identity)
             error = error or folder.write(path, outcome.files, outcome.corpus)
             if error:

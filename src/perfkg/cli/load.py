@@ -9,6 +9,7 @@ from perfkg.batch import run_each
 from perfkg.cli import add_batch_options, limits_from, print_error
 from perfkg.cli._remote import add_remote_options, remote_store
 from perfkg.errors import PerfkgError
+from perfkg.progress import track
 from perfkg.sources import DocumentItem, Identities, collect, read_items, store_conflict
 
 
@@ -43,8 +44,8 @@ def load_into(store, args, files) -> tuple[int, int]:
     replace_all(store, [], with_vocabulary=True)
     loaded = bad = 0
     task = partial(read_file, link=not args.no_link, limits=limits)
-    for _, outcome in run_each(task, [str(f) for f in files], seconds=limits.seconds, memory_mb=limits.memory_mb,
-                               workers=args.workers):
+    for _, outcome in track(run_each(task, [str(f) for f in files], seconds=limits.seconds, memory_mb=limits.memory_mb,
+                                     workers=args.workers), len(files), "载入", "load"):
         if isinstance(outcome, Exception):
             print_error(outcome, args.debug)
             bad += 1

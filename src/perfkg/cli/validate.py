@@ -64,7 +64,7 @@ def run(args) -> int:
     disabled = {r.strip() for item in args.disable for r in item.split(",") if r.strip()}
     reports = validate_documents(args.sources, config=config, disabled=disabled, workers=args.workers,
                                  link=not args.no_link, limits=limits_from(args),
-                                 on_error=lambda e: print_error(e, args.debug))
+                                 on_error=lambda e: print_error(e, args.debug), progress=True)
     if args.format == "text":
         text = render_text(reports, args.lang, args.fail_on)
     elif args.format == "turtle":

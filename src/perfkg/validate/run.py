@@ -97,7 +97,8 @@ def default_workers(jobs: int) -> int:
 def validate_documents(sources: Iterable[str | Path | IngestResult], *, config: Mapping[str, object] | None = None,
                        disabled: Iterable[str] = (), workers: int | None = None, link: bool = True,
                        limits: Limits = DEFAULT_LIMITS,
-                       on_error: Callable[[InputError], None] | None = None) -> list[DocumentReport]:
+                       on_error: Callable[[InputError], None] | None = None, progress: bool = False
+                       ) -> list[DocumentReport]:
     """Validate each document separately, in worker processes under the limits; reports come back in input order.
 
     sources: source documents, RDF files (a TriG file may hold one document per named graph), folders of either,
@@ -105,6 +106,7 @@ def validate_documents(sources: Iterable[str | Path | IngestResult], *, config: 
     {"satisfaction-floor": 90}. disabled: rule ids to skip. workers: processes (default: one per CPU, never more than
     there are files). link: run mandate linking on source documents (R40 needs the links). on_error: called with
     every input refused (unreadable, over a limit, an identity collision, an internal error) as it happens.
+    progress: show the files' progress on stderr (perfkg.progress: a bar on a terminal, periodic lines otherwise).
     """
     options = Options(tuple(sorted((k, str(v)) for k, v in (config or {}).items())), frozenset(disabled), link)
     load_shapes(dict(options.config), options.disabled)  # bad settings or rule ids fail here, once, not per worker
@@ -121,8 +123,12 @@ def validate_documents(sources: Iterable[str | Path | IngestResult], *, config: 
     identities = Identities()
     task = partial(_validate_path, options=options, limits=limits)
     n = default_workers(len(jobs)) if workers is None else max(1, workers)
-    for (slot, _), (path, outcome) in zip(jobs, run_each(task, [p for _, p in jobs], seconds=limits.seconds,
-                                                          memory_mb=limits.memory_mb, workers=n)):
+    outcomes = run_each(task, [p for _, p in jobs], seconds=limits.seconds, memory_mb=limits.memory_mb, workers=n)
+    if progress:
+        from perfkg.progress import track
+
+        outcomes = track(outcomes, len(jobs), "检查", "validate")
+    for (slot, _), (path, outcome) in zip(jobs, outcomes):
         reports = per_slot.setdefault(slot, [])
         if isinstance(outcome, InputError):
             reports.append(_refused(outcome, on_error))
