@@ -122,6 +122,32 @@ def test_echo_of_a_specific_topic_is_not_a_second_signal():
     assert [m.phrase.text for m in find_matches("提高科普覆盖率", phrases)] == ["科普"]
 
 
+def test_generic_phrase_gives_way_to_a_more_specific_concept_in_its_clause():
+    """Rule 4: 科普 beside 老年人 in one clause is the 纲要's older-people action; in another clause it stays a signal."""
+    lex = load_lexicon()
+    phrases = _phrases(("科普", "popular-science", "alt"), ("老年人", "elderly-literacy", "hidden"))
+    narrower = lambda a, b: b in lex.ancestors(a)  # noqa: E731
+    same = find_matches("为老年人开展科普讲座", phrases, narrower, lex.more_specific_in_family)
+    assert [m.phrase.text for m in same] == ["老年人"]
+    apart = find_matches("以老年人为重点，开展科普讲座", phrases, narrower, lex.more_specific_in_family)
+    assert [m.phrase.text for m in apart] == ["老年人", "科普"]
+
+
+def test_more_specific_in_family():
+    lex = load_lexicon()
+    assert lex.more_specific_in_family(MANDATE["elderly-literacy"], MANDATE["popular-science"])
+    assert not lex.more_specific_in_family(MANDATE["popular-science"], MANDATE["elderly-literacy"])
+    assert not lex.more_specific_in_family(MANDATE["think-tank"], MANDATE["serve-st-workers"])  # meet at 四个服务 only
+    assert not lex.more_specific_in_family(MANDATE["science-day"], MANDATE["popular-science"])  # narrower, not a sibling
+
+
+def test_units_a_programme_awards_are_not_the_programme():
+    """The 基层科普行动计划 quote lists the units it awards; a text about those units names no programme."""
+    owner = {p.text: str(p.concept).rsplit("/", 1)[-1] for s in load_lexicon().schemes for p in s.phrases}
+    assert owner["农村专业技术协会"] == "farmer-literacy" and owner["科普示范"] == "grassroots-popsci"
+    assert owner["科普惠农兴村"] == "rural-popsci" and "科普示范社区" not in owner
+
+
 def test_quotes_spaces_and_width_are_ignored():
     phrases = _phrases(("增“三性”", "three-attributes", "pref"), ("实施《纲要》", "literacy-outline", "hidden"))
     assert len(find_matches('持续推进增"三性"、以 实施纲要 为抓手', phrases)) == 2

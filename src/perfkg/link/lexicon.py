@@ -112,6 +112,19 @@ class Lexicon:
         c = self.concept(iri)
         return c.broader if c else ()
 
+    def depth(self, iri: URIRef) -> int:
+        """How many broader concepts lie above the concept on its longest path to a top concept."""
+        return max((1 + self.depth(p) for p in self.parents(iri)), default=0)
+
+    def more_specific_in_family(self, specific: URIRef, general: URIRef) -> bool:
+        """True when `specific` lies deeper than `general` under one of general's parents that is not a top concept,
+        and neither is an ancestor of the other: under 为提高全民科学素质服务, 老年人科学素质提升行动 (in the
+        纲要) is more specific than 科学技术普及. Concepts that meet only at a top concept (四个服务) are separate duties."""
+        if specific == general or general in self.ancestors(specific) or specific in self.ancestors(general):
+            return False
+        shared = {p for p in self.parents(general) if self.parents(p)} & self.ancestors(specific)
+        return bool(shared) and self.depth(specific) > self.depth(general)
+
 
 def scheme_files(extra: tuple[str | Path, ...] = ()) -> tuple[Path, ...]:
     """ontology/mandates*.ttl, then each extra file, or every mandates*.ttl / *.ttl of an extra folder."""

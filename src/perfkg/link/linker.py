@@ -65,7 +65,7 @@ def _clear(graph: Graph, elements: list[Element], org: URIRef | None, schemes: l
 def _evidence_for(el: Element, lexicon: Lexicon, phrases, lines) -> list[Evidence]:
     found = []
     for f in el.fields:
-        for m in find_matches(f.text, phrases, lambda a, b: b in lexicon.ancestors(a)):
+        for m in find_matches(f.text, phrases, lambda a, b: b in lexicon.ancestors(a), lexicon.more_specific_in_family):
             p = m.phrase
             first, last = locate(p.key, f, lines)
             found.append(Evidence(el.iri, p.concept, lexicon.concept(p.concept).key,

@@ -1,4 +1,4 @@
-"""Finds lexicon phrases in a text: longest match first, no two matches overlapping, explicit phrases preferred."""
+"""Finds lexicon phrases in a text: longest match first, no two matches overlapping, the most specific concept preferred."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -9,6 +9,10 @@ from rdflib import URIRef
 from perfkg.link.lexicon import Phrase, normalise
 
 Narrower = Callable[[URIRef, URIRef], bool]  # narrower(a, b): a is a narrower concept of b (transitively)
+# more_specific(a, b): a is a more specific concept of b's family (Lexicon.more_specific_in_family)
+MoreSpecific = Callable[[URIRef, URIRef], bool]
+# Clause ends: a generic phrase gives way to a more specific concept of its family in the same clause only.
+_CLAUSE_ENDS = frozenset("，,；;。：:！!？?")
 
 
 @dataclass(frozen=True)
@@ -28,8 +32,9 @@ def _occurrences(norm: str, phrases: list[Phrase]) -> list[Match]:
     return found
 
 
-def find_matches(text: str, phrases: list[Phrase], narrower: Narrower = lambda a, b: False) -> list[Match]:
-    """The phrase occurrences that carry a signal, in text order. Three rules, all about phrases inside phrases:
+def find_matches(text: str, phrases: list[Phrase], narrower: Narrower = lambda a, b: False,
+                 more_specific: MoreSpecific = lambda a, b: False) -> list[Match]:
+    """The phrase occurrences that carry a signal, in text order. Four rules, three about phrases inside phrases:
 
     1. Longest first: a shorter phrase inside a longer match is not a separate signal (全民科学素质行动, the
        Outline, hides 全民科学素质, the duty; 服务提高全民科学素质, explicit, hides 全民科学素质).
@@ -37,6 +42,9 @@ def find_matches(text: str, phrases: list[Phrase], narrower: Narrower = lambda a
        先进性 and 群众性 names a narrower concept and is kept.
     3. Echo: a bare phrase that is part of another concept's phrase matched elsewhere in the same text refers
        back to it (科普 after 科普信息化 is the same topic) and is dropped.
+    4. Most specific in a clause: a lexicon (not explicit) match gives way to a more specific concept of its family
+       matched in the same clause (为老年人开展科普讲座: the 老年人 action of the 纲要, not 科普 in general);
+       in another clause it stays a signal of its own (以农民为重点，推动科普资源向农村倾斜 keeps 科普).
     """
     norm = normalise(text)
     candidates = sorted(_occurrences(norm, phrases),
@@ -51,4 +59,10 @@ def find_matches(text: str, phrases: list[Phrase], narrower: Narrower = lambda a
             if not any(t.phrase.concept != m.phrase.concept and m.phrase.key in t.phrase.key
                        and len(t.phrase.key) > len(m.phrase.key) and not narrower(m.phrase.concept, t.phrase.concept)
                        for t in taken)]
+    clause = [0] * (len(norm) + 1)
+    for i, ch in enumerate(norm):
+        clause[i + 1] = clause[i] + (ch in _CLAUSE_ENDS)
+    kept = [m for m in kept
+            if m.phrase.explicit or not any(clause[t.start] == clause[m.start]
+                                            and more_specific(t.phrase.concept, m.phrase.concept) for t in kept)]
     return sorted(kept, key=lambda m: (m.start, str(m.phrase.concept)))
