@@ -5,6 +5,7 @@ import json
 
 from rdflib import Dataset, Graph, URIRef
 
+from perfkg.rdf.writer import ntriples_lines, turtle
 from perfkg.vocab import BASIS, CAT, ID, MANDATE, PERFKG
 
 FORMATS = {"turtle": ".ttl", "nt": ".nt", "json-ld": ".jsonld", "trig": ".trig", "nquads": ".nq"}
@@ -56,11 +57,21 @@ def _lines(text: str) -> list[str]:
     return text[:-1].split("\n") if text.endswith("\n") else text.split("\n")
 
 
+def turtle_by_rdflib(graph: Graph) -> str:
+    """rdflib's Turtle serializer with perfkg's prefixes: the reference the direct writer (rdf/writer.py) matches,
+    and what is used for graphs that writer declines (blank nodes, lists, unbound predicate namespaces)."""
+    return _bound(graph).serialize(format="turtle")
+
+
+def _turtle(graph: Graph) -> str:
+    text = turtle(graph, PREFIXES)
+    return text if text is not None else turtle_by_rdflib(graph)
+
+
 def serialise_graph(graph: Graph, fmt: str) -> str:
     fmt = canonical_format(fmt)
     if fmt == "nt":
-        lines = _lines(graph.serialize(format="nt"))
-        return "\n".join(sorted(set(l for l in lines if l.strip()))) + "\n"
+        return "\n".join(sorted(set(ntriples_lines(graph)))) + "\n"
     if fmt == "json-ld":
         context = {p: ns for p, ns in PREFIXES.items()}
         data = json.loads(_bound(graph).serialize(format="json-ld", context=context, auto_compact=True))
@@ -69,7 +80,7 @@ def serialise_graph(graph: Graph, fmt: str) -> str:
         ds = Dataset()
         ds.graph(URIRef(str(ID) + "default")).__iadd__(graph)
         return serialise_dataset(ds, fmt)
-    return _bound(graph).serialize(format="turtle")
+    return _turtle(graph)
 
 
 def serialise_dataset(ds: Dataset, fmt: str) -> str:
@@ -89,7 +100,7 @@ def serialise_dataset(ds: Dataset, fmt: str) -> str:
         return "\n".join(sorted(lines)) + "\n"
     out = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(PREFIXES.items())]
     for g in graphs:
-        body = [l for l in _lines(_bound(g).serialize(format="turtle")) if not l.startswith("@prefix")]
+        body = [l for l in _lines(_turtle(g)) if not l.startswith("@prefix")]
         while body and not body[0].strip():
             body.pop(0)
         out += ["", f"<{g.identifier}> {{"] + [f"    {l}" if l else "" for l in body] + ["}"]
