@@ -56,7 +56,8 @@ export function draw(el, spec, vars, bindings, labels) {
   const existing = echarts.getInstanceByDom(el);
   if (existing) existing.dispose();
   const chart = echarts.init(el, null, { renderer: "canvas" });
-  const categories = [...new Set(bindings.map((b) => text(b[spec.x], labels)))];
+  let categories = [...new Set(bindings.map((b) => text(b[spec.x], labels)))];
+  if (categories.every((c) => c !== "" && !isNaN(Number(c)))) categories = categories.sort((a, b) => Number(a) - Number(b));
   let option;
   if (spec.kind === "heatmap") {
     const ys = [...new Set(bindings.map((b) => text(b[spec.y], labels)))];
@@ -84,9 +85,11 @@ export function draw(el, spec, vars, bindings, labels) {
     option = {
       tooltip: { trigger: "axis" },
       legend: spec.series ? { type: "scroll", top: 0 } : undefined,
-      grid: { containLabel: true, left: 10, right: 20, top: spec.series ? 40 : 20, bottom: 10 },
-      xAxis: { type: "category", data: categories, axisLabel: { rotate: categories.length > 6 ? 30 : 0, width: 140, overflow: "truncate" } },
-      yAxis: { type: "value", name: spec.y },
+      grid: { containLabel: true, left: 10, right: 20, top: spec.series ? 64 : 36, bottom: 10 },
+      xAxis: { type: "category", data: categories, axisLabel: categories.length > 6
+        ? { rotate: 30, width: 160, overflow: "truncate" }
+        : { interval: 0, width: Math.max(80, Math.floor(el.clientWidth / categories.length) - 16), overflow: "break" } },
+      yAxis: { type: "value", name: spec.y, nameTextStyle: { align: "left" } },
       dataZoom: categories.length > 30 ? [{ type: "inside" }, { type: "slider" }] : undefined,
       series,
     };
