@@ -126,3 +126,16 @@ def test_declined_graphs_fall_back_to_rdflib(extra):
     g.add(extra)
     assert turtle(g, PREFIXES) is None
     assert serialise_graph(g, "turtle") == turtle_by_rdflib(g)
+
+
+def test_shared_number_literals_keep_their_type():
+    """The mapping shares one Literal per int and per bool; 1 == True in Python, yet position 1 stays an integer and
+    an inherited flag a boolean (the seed's merged 一级/二级 cells give both true and false)."""
+    require(SEED.is_file(), f"the seed document {SEED} (../shared beside the checkout)")
+    g = ingest_file(SEED, link=False).graph
+    positions = set(g.objects(None, PERFKG.position))
+    inherited = set(g.objects(None, PERFKG.level1Inherited))
+    assert Literal(1) in positions and all(o.datatype == XSD.integer for o in positions)
+    assert inherited == {Literal(True), Literal(False)}
+    assert all(o.datatype == XSD.boolean for o in inherited)
+    assert "perfkg:level1Inherited true" in serialise_graph(g, "turtle")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -45,23 +46,34 @@ def _dec(value: Decimal | None) -> Literal | None:
     return Literal(text + ".0" if "." not in text else text, datatype=XSD.decimal)
 
 
+@lru_cache(maxsize=4096, typed=True)  # 1 == True in Python, but Literal(1) is no Literal(True)
+def _number(value: int | bool) -> Literal:
+    """Positions, line numbers, months and flags repeat in every document; a Literal is immutable, so one is shared."""
+    return Literal(value)
+
+
 class _Builder:
     def __init__(self, doc: BudgetDocument, graph: Graph):
         self.doc = doc
         self.g = graph
         self.iri = IriMinter(doc)
+        self._add = graph.store.add  # the graph's store directly: Graph.add only adds three type assertions
 
     def add(self, s, p, o) -> None:
-        if o is not None:
-            self.g.add((s, p, o if isinstance(o, Node) else Literal(o)))
+        """One triple; a plain Python value becomes a Literal (ints and booleans shared), None adds nothing."""
+        if o is None:
+            return
+        if not isinstance(o, Node):
+            o = _number(o) if type(o) in (int, bool) else Literal(o)
+        self._add((s, p, o), self.g, quoted=False)
 
     def node(self, s: URIRef, cls: URIRef, span: Span | None, label: str | None = None) -> URIRef:
         """A typed node derived from the source, with its lines."""
         self.add(s, RDF.type, cls)
         self.add(s, PROV.wasDerivedFrom, self.iri.source)
         if span is not None:
-            self.add(s, PERFKG.firstLine, Literal(span.first))
-            self.add(s, PERFKG.lastLine, Literal(span.last))
+            self.add(s, PERFKG.firstLine, span.first)
+            self.add(s, PERFKG.lastLine, span.last)
         if label:
             self.add(s, RDFS.label, Literal(label, lang="zh"))
         return s
@@ -82,16 +94,16 @@ class _Builder:
         if doc.title:
             self.add(d, DCTERMS.title, Literal(doc.title.text, lang="zh"))
             self.add(d, RDFS.label, Literal(doc.title.text, lang="zh"))
-        self.add(d, PERFKG.budgetYear, Literal(doc.year) if doc.year is not None else None)
+        self.add(d, PERFKG.budgetYear, doc.year)
         self.organisations()
         for i, goal in enumerate(doc.overall_goals, 1):
             s = self.node(self.iri.key(f"overall-goal/{i}"), PERFKG.OverallGoal, goal.span)
-            self.add(s, PERFKG.position, Literal(i))
+            self.add(s, PERFKG.position, i)
             self.text(s, goal)
             self.add(d, PERFKG.hasOverallGoal, s)
         for goal in doc.sub_goals:
             s = self.node(self.iri.key(f"subgoal/{goal.position}"), PERFKG.SubGoal, goal.text.span)
-            self.add(s, PERFKG.position, Literal(goal.position))
+            self.add(s, PERFKG.position, goal.position)
             self.add(s, PERFKG.number, goal.number)
             self.text(s, goal.text)
             self.add(d, PERFKG.hasSubGoal, s)
@@ -126,7 +138,7 @@ class _Builder:
             s = self.iri.key(f"measure/{section.position}")
             last = max([section.heading.span.last] + [t.span.last for t in section.intro])
             self.node(s, PERFKG.GuaranteeMeasureSection, Span(section.heading.span.first, last))
-            self.add(s, PERFKG.position, Literal(section.position))
+            self.add(s, PERFKG.position, section.position)
             self.add(s, PERFKG.number, section.number)
             self.add(s, RDFS.label, Literal(section.heading.text, lang="zh"))
             intro = " ".join(t.text for t in section.intro)
@@ -135,7 +147,7 @@ class _Builder:
             for item in section.items:
                 i = self.node(self.iri.key(f"measure/{section.position}/item/{item.position}"),
                               PERFKG.GuaranteeMeasureItem, item.text.span)
-                self.add(i, PERFKG.position, Literal(item.position))
+                self.add(i, PERFKG.position, item.position)
                 self.add(i, PERFKG.number, item.number)
                 self.text(i, item.text)
                 self.add(s, PERFKG.hasMeasureItem, i)
@@ -144,7 +156,7 @@ class _Builder:
     def project(self, p: Project) -> None:
         s = self.node(self.iri.project(p.position), PERFKG.BudgetProject, p.span, p.name or p.title.text)
         self.add(self.iri.document, PERFKG.hasProject, s)
-        self.add(s, PERFKG.position, Literal(p.position))
+        self.add(s, PERFKG.position, p.position)
         self.add(s, PERFKG.projectCode, p.code)
         self.add(s, PERFKG.projectSeries, project_series(p.code))
         self.add(s, DCTERMS.title, Literal(p.title.text, lang="zh") if not p.title_missing else None)
@@ -164,16 +176,16 @@ class _Builder:
             self.add(s, PERFKG.fundUse, Literal(p.uses.text, lang="zh"))
         for m in p.spending_plan:
             n = self.node(self.iri.under(s, "plan", m.position), PERFKG.SpendingMilestone, m.span)
-            self.add(n, PERFKG.position, Literal(m.position))
+            self.add(n, PERFKG.position, m.position)
             self.add(n, PERFKG.periodLabel, m.label)
-            self.add(n, PERFKG.month, Literal(m.month) if m.month is not None else None)
+            self.add(n, PERFKG.month, m.month)
             self.add(n, PERFKG.cumulativePercent, _dec(m.cumulative_percent))
             self.add(n, PERFKG.rawValue, m.raw_value)
-            self.add(n, PERFKG.labelInferred, Literal(m.label_inferred))
+            self.add(n, PERFKG.labelInferred, m.label_inferred)
             self.add(s, PERFKG.hasSpendingMilestone, n)
         for goal in p.goals:
             n = self.node(self.iri.under(s, "goal", goal.position), PERFKG.ProjectGoal, goal.text.span)
-            self.add(n, PERFKG.position, Literal(goal.position))
+            self.add(n, PERFKG.position, goal.position)
             self.add(n, PERFKG.number, goal.number)
             self.text(n, goal.text)
             self.add(s, PERFKG.hasProjectGoal, n)
@@ -191,11 +203,11 @@ class _Builder:
     def indicator(self, project: URIRef, ind: Indicator) -> None:
         s = self.node(self.iri.under(project, "indicator", ind.position), PERFKG.Indicator, ind.span, ind.name or None)
         self.add(project, PERFKG.hasIndicator, s)
-        self.add(s, PERFKG.position, Literal(ind.position))
+        self.add(s, PERFKG.position, ind.position)
         self.add(s, PERFKG.level1Label, ind.level1 or None)
         self.add(s, PERFKG.level2Label, ind.level2 or None)
-        self.add(s, PERFKG.level1Inherited, Literal(ind.level1_inherited))
-        self.add(s, PERFKG.level2Inherited, Literal(ind.level2_inherited))
+        self.add(s, PERFKG.level1Inherited, ind.level1_inherited)
+        self.add(s, PERFKG.level2Inherited, ind.level2_inherited)
         self.add(s, PERFKG.level1Category, CAT[ind.level1_category] if ind.level1_category else None)
         self.add(s, PERFKG.level2Category, CAT[ind.level2_category] if ind.level2_category else None)
         self.add(s, PERFKG.indicatorName, ind.name)
@@ -214,7 +226,7 @@ class _Builder:
         self.add(s, PERFKG.rawValue, t.raw)
         self.add(s, PERFKG.valueKind, VALUE_KINDS[t.kind])
         self.add(s, PERFKG.comparator, COMPARATORS.get(t.comparator) if t.comparator else None)
-        self.add(s, PERFKG.comparatorExplicit, Literal(t.comparator_explicit))
+        self.add(s, PERFKG.comparatorExplicit, t.comparator_explicit)
         self.add(s, PERFKG.targetValue, _dec(t.value))
         self.add(s, PERFKG.targetUnit, t.unit)
         self.add(s, PERFKG.qualifier, t.qualifier)
@@ -227,7 +239,7 @@ class _Builder:
     def toc(self) -> None:
         for e in self.doc.toc:
             s = self.node(self.iri.under(self.iri.document, "toc", e.position), PERFKG.TocEntry, Span(e.line, e.line))
-            self.add(s, PERFKG.position, Literal(e.position))
+            self.add(s, PERFKG.position, e.position)
             self.add(s, RDFS.label, Literal(e.title, lang="zh"))
             self.add(s, PERFKG.tocPart, e.part)
             self.add(s, PERFKG.pageNumber, e.page)
@@ -236,7 +248,7 @@ class _Builder:
     def warnings(self) -> None:
         for i, w in enumerate(self.doc.warnings, 1):
             s = self.node(self.iri.under(self.iri.document, "warning", i), PERFKG.ParseWarning, w.span)
-            self.add(s, PERFKG.position, Literal(i))
+            self.add(s, PERFKG.position, i)
             self.add(s, PERFKG.warningCode, w.code)
             self.add(s, RDFS.comment, Literal(w.message_zh, lang="zh"))
             self.add(s, RDFS.comment, Literal(w.message_en, lang="en"))
@@ -247,7 +259,7 @@ class _Builder:
     def unrecognised(self) -> None:
         for n in self.doc.unrecognised_lines():
             s = self.node(self.iri.under(self.iri.document, "line", n), PERFKG.UnrecognisedLine, Span(n, n))
-            self.add(s, PERFKG.lineNumber, Literal(n))
+            self.add(s, PERFKG.lineNumber, n)
             self.add(s, PERFKG.lineText, self.doc.lines[n - 1])
             self.add(self.iri.document, PERFKG.hasUnrecognisedLine, s)
 
