@@ -1,6 +1,7 @@
 """The embedded persistent store: one pyoxigraph Store, one named graph per document, locking, writes and export."""
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from pathlib import Path
@@ -114,6 +115,8 @@ class EmbeddedStore:
             if self.path is not None and not self.read_only:
                 self._store.flush()
             self._store = None  # pyoxigraph has no close(): dropping the last reference closes RocksDB
+            if self.path is not None:  # a caught exception's traceback may keep a query frame, and the Store, in a
+                gc.collect()  # reference cycle: without this, reopening the directory in this process fails (locked)
         self._release_lock()
 
     def _release_lock(self) -> None:
