@@ -138,6 +138,19 @@ def test_editor_runs_charts_and_cancel_stops_the_server_side_query(page, served)
     shot(page, "editor-cancelled")
 
 
+def test_editor_completes_from_perfkgs_own_vocabulary(page):
+    page.goto("/editor")
+    expect(page.locator(".tabPanel.active .CodeMirror")).to_be_visible()
+    _set_query(page, "PREFIX perfkg: <https://w3id.org/perfkg/ontology#>\nSELECT * WHERE { ?p a perfkg:BudgetPro")
+    page.evaluate("() => { const cm = document.querySelector('.tabPanel.active .CodeMirror').CodeMirror;"
+                  " cm.focus(); cm.setCursor(cm.lineCount(), 0); }")
+    page.keyboard.press("Control+Space")
+    hints = page.locator(".CodeMirror-hints .CodeMirror-hint")
+    expect(hints.first).to_be_visible()
+    assert "perfkg:BudgetProject" in hints.all_text_contents()  # ontology/perfkg.ttl declares the class
+    shot(page, "editor-completion")
+
+
 def test_truncation_is_shown_in_the_editor(page):
     page.goto("/editor")
     expect(page.locator(".yasqe .CodeMirror")).to_be_visible()

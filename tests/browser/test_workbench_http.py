@@ -136,3 +136,20 @@ def test_a_chart_declaration_that_does_not_parse_names_its_file():
     with pytest.raises(Exception) as e:
         parse_chart("pie x=a", "broken.rq")
     assert "broken.rq" in str(e.value) and "图表声明无效" in str(e.value)
+
+
+def test_a_dead_validation_process_is_reported_and_replaced(http, served):
+    import psutil
+
+    sample = ("yunling-kexie-2023.txt", (DATA / "yunling-kexie-2023.txt").read_bytes(), "text/plain")
+    assert _upload(http, sample).status_code == 200  # the validation process is running now
+    spawned = [p for p in psutil.Process(served.process.pid).children(recursive=True)
+               if "spawn_main" in " ".join(p.cmdline())]
+    assert spawned, "no validation process found"
+    for process in spawned:
+        process.kill()
+    psutil.wait_procs(spawned, timeout=10)
+    dead = _upload(http, sample)
+    assert dead.status_code == 500 and "检查进程意外退出" in dead.json()["error"] and "died" in dead.json()["error"]
+    again = _upload(http, sample)
+    assert again.status_code == 200 and again.json()["documents"][0]["source"] == "yunling-kexie-2023.txt"

@@ -79,6 +79,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "too_many": ("一次最多上传 {files} 个文件", "at most {files} files per upload"),
     "bad_form": ("上传表单无法读取：{detail}", "the upload form cannot be read: {detail}"),
     "bad_name": ("文件“{name}”不是 perfkg 能读取的类型（可用：{suffixes}）", "file {name!r} is not a kind perfkg reads ({suffixes})"),
+    "validation_died": ("检查进程意外退出（内存不足？），请重试或分批上传", "the validation process died (out of memory?); retry, or upload fewer files at once"),
     # errors
     "query_failed": ("查询失败", "The query failed"),
     "bad_parameter": ("参数错误", "Bad parameter"),

@@ -8,6 +8,7 @@ import multiprocessing
 import re
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from starlette.datastructures import UploadFile
@@ -96,7 +97,11 @@ async def check(request: Request) -> Response:
                         out.write(chunk)
                 paths.append(str(path))
                 names[str(path)] = name
-            reports = await asyncio.wrap_future(_pool(wb).submit(validate_documents, paths, workers=1))
+            try:
+                reports = await asyncio.wrap_future(_pool(wb).submit(validate_documents, paths, workers=1))
+            except BrokenProcessPool:  # the validation process died (killed, out of memory): a fresh one next time
+                wb.cache.pop("validation_pool", None)
+                return _refuse(request, both("validation_died"), 500)
     finally:
         await form.close()
     reports = [_renamed(r, names) for r in reports]
