@@ -89,8 +89,9 @@ def _turtle(triples: Iterable[Triple], names: _Names) -> str:
             if found:
                 used.add(found[0])
         elif type(o) is Literal:
-            if o.datatype is not None:
-                found = pname(str(o.datatype))
+            datatype = o.datatype
+            if datatype is not None:
+                found = pname(str(datatype))
                 if found:
                     used.add(found[0])
         else:
@@ -127,7 +128,8 @@ def _turtle(triples: Iterable[Triple], names: _Names) -> str:
 
     def label(node) -> str:
         if type(node) is Literal:
-            key = (str(node), node.language, node.datatype)
+            datatype = node.datatype
+            key = (str(node), node.language, None if datatype is None else str(datatype))  # str: compared in C
             form = literal_forms.get(key)
             if form is None:
                 form = literal_forms[key] = node._literal_n3(use_plain=True, qname_callback=datatype_name)
