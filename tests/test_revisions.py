@@ -179,3 +179,28 @@ def test_ingest_never_merges_two_versions(tmp_path, capsys):
         g = Graph().parse(f)
         names |= {str(o) for o in g.objects(URIRef(PROPERTY), RDFS.label)}
     assert names == {"机关信息系统运维及物业管理费"}
+
+
+def test_revisions_on_virtuoso(virtuoso, v1, v2):
+    """The same on a real server: the record's snapshot literal travels through the Graph Store loads intact, and
+    the default graph sees only the current version. The session's store is put back as it was afterwards."""
+    store = virtuoso.store
+    had = store.triple_count(DOC)
+    replace_all(store, [], with_vocabulary=True)
+    versions = []
+    try:
+        store.drop_graph(DOC)
+        assert [load_document(store, v).status for v in (v1, v2, v2)] == ["new", "revision", "unchanged"]
+        labels = store.query(f"SELECT ?l WHERE {{ <{PROPERTY}> <{RDFS.label}> ?l }}").python_rows()
+        assert labels == [("机关信息系统运维及物业服务费",)]
+        versions = history(store, DOC)
+        assert [(v.file, v.current) for v in versions] == [
+            ("yunling-kexie-2023.txt", False), ("yunling-kexie-2023-revised.txt", True)]
+        assert set(stored_version(store, DOC, versions[0].version)) == set(v1.graph)
+    finally:
+        for v in versions or history(store, DOC):
+            store.drop_graph(v.version)
+        if had:
+            store.replace_graph(DOC, v1.graph)
+        else:
+            store.drop_graph(DOC)
