@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDFS
+from rdflib.namespace import RDF, RDFS
 
 from perfkg.backends import replace_all
 from perfkg.cli import main
@@ -117,6 +117,21 @@ def test_history_query_lists_nothing_without_versions(v1):
     assert [v.file for v in history(store, DOC)] == ["yunling-kexie-2023.txt", "yunling-kexie-2023-revised.txt"]
 
 
+def test_another_kind_of_document_is_not_a_revision(v1, v2):
+    """A self-evaluation report and a target-tables document of one unit and year are two documents."""
+    store = fresh("oxigraph")
+    load_document(store, v1)
+    other = read_items(V2, self_contained=False)[0]
+    other.graph.remove((other.graph_iri, RDF.type, None))
+    other.graph.add((other.graph_iri, RDF.type, PERFKG.SelfEvaluationReport))
+    other.graph.add((other.graph_iri, RDF.type, PERFKG.BudgetDocument))
+    refused = load_document(store, other)
+    assert refused.status == "refused" and "另一类文档" in refused.error.message_zh
+    assert "another kind of document" in refused.error.message_en
+    assert [v.file for v in history(store, DOC)] == ["yunling-kexie-2023.txt"]
+    assert load_document(store, other, force=True).status == "revision"
+
+
 # --- the command line -------------------------------------------------------------------------------------------
 def store_state(path):
     with EmbeddedStore(path, read_only=True) as store:
@@ -134,6 +149,9 @@ def test_cli_load_skips_unchanged_and_reports_a_revision(tmp_path, capsys):
     assert main(["load", str(src), "--store", store, "--workers", "1"]) == 0
     out = capsys.readouterr().out
     assert "= a.txt: 未变化，已跳过 unchanged, skipped" in out and "1 个未变化 unchanged" in out
+    assert store_state(store) == before
+    assert main(["load", str(src), "--store", store, "--workers", "1", "--reload-unchanged"]) == 0
+    assert "内容未变，已重新载入 same content, reloaded: 3788 三元组 triples" in capsys.readouterr().out
     assert store_state(store) == before
     shutil.copy(V2, src / "a.txt")  # the revised submission under the same file name
     assert main(["load", str(src), "--store", store, "--workers", "1"]) == 0
