@@ -340,17 +340,18 @@ def people_text(view: PeopleTable, fmt: str, width: int | None = None) -> str:
     from rich import box
     from rich.console import Console
     from rich.table import Table
-    from rich.text import Text
-
     from perfkg.display import WrappedText, terminal_width
 
     grid = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="", expand=False)
     for i, heading in enumerate(view.headings):
-        grid.add_column(Text(heading), justify="right" if view.numeric(i) else "left")
+        grid.add_column(WrappedText(heading, "right" if view.numeric(i) else "left"))
+    justify = ["right" if view.numeric(i) else "left" for i in range(len(view.headings))]
     for row in view.rows:
-        grid.add_row(*(WrappedText(_text(v, u)) for v, u in zip(row, view.units)))
+        grid.add_row(*(WrappedText(_text(v, u), j) for v, u, j in zip(row, view.units, justify)))
     buf = io.StringIO()
-    Console(file=buf, width=width or terminal_width(), color_system=None, force_terminal=False, highlight=False,
+    # a terminal sets the width; a file or pipe gets one line per row, however long
+    Console(file=buf, width=width or terminal_width(None) or 100_000, color_system=None, force_terminal=False,
+            highlight=False,
             emoji=False, legacy_windows=False).print(grid)
     lines = [line.rstrip() for line in buf.getvalue().splitlines()]
     cut = "; 结果被服务器截断 truncated by the server" if view.truncated else ""
