@@ -231,3 +231,13 @@ def test_argument_errors_are_bilingual(argv, zh, en, capsys):
     err = capsys.readouterr().err
     assert err.startswith("usage: perfkg")
     assert zh in err and en in err and "Traceback" not in err
+
+
+def test_xlsx_is_not_written_to_a_terminal(seed_path):
+    from test_progress import ANSI, run_in_pty
+
+    code, screen = run_in_pty([sys.executable, "-m", "perfkg", "query", "projects", "--data", str(seed_path),
+                               "--format", "xlsx"])
+    plain = ANSI.sub("", screen)
+    assert code == 2 and "PK" not in plain
+    assert "xlsx 是二进制文件，请用 --out FILE 写入文件" in plain and "xlsx is a binary file: write it with --out FILE" in plain
