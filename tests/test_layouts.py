@@ -182,3 +182,46 @@ def test_pdf_hubei_style_self_evaluation():
 ])
 def test_table_kinds(name, kinds):
     assert doc_of(name).table_kinds == tuple(sorted(kinds))
+
+
+def test_validation_findings_at_their_place_and_only_rules_that_apply():
+    """A self-evaluation PDF: the target missed with full score (R41) is found on its row, page 1 table 1 row 9;
+    the rules of the Hebei template (审核 bureau, 第一部分, spending plan, 指标值确定依据 …) do not apply to it."""
+    from perfkg.validate import validate_documents
+
+    selfeval, workbook = validate_documents([LAYOUTS / "jingchuan-kexie-2023-self-evaluation.pdf",
+                                             LAYOUTS / "lanyu-kexie-2024.xlsx"], workers=1, link=False)
+    found = sorted((f.rule, f.location.get("zh"), f.value_text) for f in selfeval.findings)
+    assert found == [("R33", "第 1 页 表 1 第 9 行", "接待参观人次"), ("R41", "第 1 页 表 1 第 9 行", "接待参观人次")]
+    rules = {f.rule for f in workbook.findings}
+    assert rules == {"R12", "R18"}  # goal text without numbers or cost control; a project without 效益指标
+    [coverage] = [f for f in workbook.findings if f.rule == "R18"
+                  and f.location.get("zh", "").startswith("工作表「项目支出绩效目标表」第 9")]
+    assert coverage.severity == "Warning"
+
+
+def test_mandate_links_on_department_goals_and_project_tables():
+    """科协 samples: a department-level goal and project goals/indicators are linked to mandates, with evidence."""
+    from rdflib.namespace import RDF
+
+    from perfkg.sources import ingest_file
+    from perfkg.vocab import PERFKG
+
+    result = ingest_file(LAYOUTS / "lichuan-kexie-2023-department.pdf")
+    g = result.graph
+    goals = sorted(g.subjects(RDF.type, PERFKG.OverallGoal), key=str)
+    assert len(goals) == 3
+    served = {str(g.value(goal, PERFKG.text)): {str(m).rsplit("/", 1)[-1] for m in g.objects(goal, PERFKG.servesMandate)}
+              for goal in goals}
+    assert served == {"开展科普进社区、进农村活动不少于40场": {"popular-science"},
+                      "组织全县青少年科技创新大赛": {"youth-literacy"},
+                      "推进基层科协组织建设，提升公民科学素质。": {"mass", "serve-science-literacy"}}
+    indicators = {str(g.value(i, PERFKG.indicatorName)): {str(m).rsplit("/", 1)[-1]
+                                                         for m in g.objects(i, PERFKG.servesMandate)}
+                  for i in g.subjects(PERFKG.inTable, None)}
+    assert indicators["青少年科技创新大赛举办时间"] == {"youth-literacy"}  # department-level indicators are linked too
+    evidence = [e for e in g.subjects(PERFKG.linkedElement, None) if g.value(e, PERFKG.linkedElement) in goals]
+    assert evidence and all(g.value(e, PERFKG.matchedPhrase) is not None for e in evidence)
+    project = ingest_file(LAYOUTS / "yuxi-kexie-2024-approval.html").graph
+    linked = {s for s in project.subjects(PERFKG.servesMandate, None)}
+    assert any((s, RDF.type, PERFKG.ProjectGoal) in project for s in linked)

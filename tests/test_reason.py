@@ -175,7 +175,7 @@ def test_cli_reason_corpus_uses_construct(tmp_path, capsys):
     assert main(["reason", str(DATA), "-o", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "[construct" in out and "[hermit" not in out
-    assert len(list(tmp_path.glob("*.reasoned.trig"))) == 3
+    assert len(list(tmp_path.glob("*.reasoned.trig"))) == 3 + 5  # data/*.txt and data/layouts (issue 11)
 
 
 @pytest.mark.java

@@ -33,7 +33,10 @@ def test_parallel_equals_sequential_and_keeps_input_order():
 
 def test_folder_expands_to_its_documents():
     reports = validate_documents([DATA], workers=1, link=False)
-    assert sorted(r.source_file for r in reports) == sorted(p.name for p in DATA.glob("*.txt"))
+    from perfkg.parse.readers import DOCUMENT_SUFFIXES  # data/layouts holds workbooks, PDFs, DOCX, HTML (issue 11)
+
+    assert sorted(r.source_file for r in reports) == sorted(p.name for p in DATA.rglob("*")
+                                                            if p.suffix.lower() in DOCUMENT_SUFFIXES)
 
 
 def test_ingest_results_are_accepted():

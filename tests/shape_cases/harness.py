@@ -15,10 +15,12 @@ BASES = {
     "beihu-2024": ROOT / "data" / "beihu-minzheng-2024.txt",
     "yunling-2024": ROOT / "data" / "yunling-kexie-2024.txt",
     "seed": ROOT.parent / "shared" / "seeds" / "000_38770c5ad42c6795.txt",
+    # a real self-evaluation (issue 11; shapes/self-evaluation.ttl): cases are skipped when it is absent
+    "e07": ROOT.parent / "shared" / "real" / "e07_hb_ezhou_cast_2022_selfeval_excerpt.txt",
 }
 MACROS = {
     "YDOC": ID + "doc/139900-512001-2023", "BDOC": ID + "doc/139800-305001-2024", "KDOC": ID + "doc/139900-512001-2024",
-    "SDOC": ID + "doc/130300-731001-2022",
+    "SDOC": ID + "doc/130300-731001-2022", "EDOC": ID + "doc/sha-86bdd616d1d7-2022",
     "Y1": ID + "project/13990023P00512030012K", "Y2": ID + "project/13990023P00512030013C",
     "Y3": ID + "project/13990023P00512030015R", "Y4": ID + "project/13990023P00512030009W",
     "B1": ID + "project/13980024P03050100107A", "B2": ID + "project/13980024P03050100108G",

@@ -38,8 +38,9 @@ def validate_graph(graph: Graph, *, source: str = "", config: Mapping[str, objec
                    disabled: Iterable[str] = (), document: URIRef | None = None) -> DocumentReport:
     """Validate one document's graph (as ingest builds it, or read from RDF) and enrich the findings."""
     started = time.perf_counter()
-    shapes = load_shapes(config, frozenset(disabled))
     doc = document or next(iter(graph.subjects(RDF.type, PERFKG.BudgetDocument)), None)
+    kinds = frozenset(graph.objects(doc, RDF.type)) if doc is not None else frozenset()  # shapes/layouts.ttl
+    shapes = load_shapes(config, frozenset(disabled), kinds)
     report = DocumentReport(source=source)
     if doc is None:
         report.problem = InputProblem(source, None, {"zh": "图中没有 perfkg:BudgetDocument（不是绩效文本的 RDF）",

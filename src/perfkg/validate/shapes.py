@@ -172,7 +172,8 @@ def _parents(g: Graph) -> dict[Node, Node]:
 
 
 @lru_cache(maxsize=8)
-def _load(settings_key: tuple[tuple[str, str], ...], disabled: frozenset[str]) -> Shapes:
+def _load(settings_key: tuple[tuple[str, str], ...], disabled: frozenset[str],
+          kinds: frozenset[URIRef] = frozenset()) -> Shapes:
     g = Graph()
     digest = hashlib.sha256()
     for path in shape_files():
@@ -192,6 +193,9 @@ def _load(settings_key: tuple[tuple[str, str], ...], disabled: frozenset[str]) -
                                  _lang_map(g, shape, SH.message), str(g.value(shape, DCTERMS.source) or ""), paths)
         if str(ident) in disabled:
             g.add((shape, SH.deactivated, Literal(True)))
+    for shape in set(g.subjects(PKS.notFor, None)):  # shapes/layouts.ttl: rules of another kind of document
+        if kinds & set(g.objects(shape, PKS.notFor)):
+            g.add((shape, SH.deactivated, Literal(True)))
     unknown = disabled - {r.rule for r in rules.values()}
     if unknown:
         from perfkg.validate.settings import ConfigError
@@ -200,11 +204,13 @@ def _load(settings_key: tuple[tuple[str, str], ...], disabled: frozenset[str]) -
     for key, value in sorted(values.items()):
         digest.update(f"{key}={value}".encode())
     digest.update(",".join(sorted(disabled)).encode())
+    digest.update(",".join(sorted(kinds)).encode())
     return Shapes(g, rules, values, disabled, digest.hexdigest()[:16], _parents(g))
 
 
 def load_shapes(config: Mapping[str, object] | None = None,
-                disabled: frozenset[str] | set[str] = frozenset()) -> Shapes:
-    """The shapes with settings applied (cached per settings); `config` maps setting keys to values."""
+                disabled: frozenset[str] | set[str] = frozenset(), kinds: frozenset[URIRef] = frozenset()) -> Shapes:
+    """The shapes with settings applied (cached per settings); `config` maps setting keys to values; `kinds`: the
+    validated document's classes, which switch off the shapes marked pks:notFor one of them (shapes/layouts.ttl)."""
     key = tuple(sorted((k, str(v)) for k, v in (config or {}).items()))
-    return _load(key, frozenset(disabled))
+    return _load(key, frozenset(disabled), frozenset(kinds))
