@@ -213,3 +213,37 @@ def test_fuzz_never_raises():
         assert list(t.flags) == sorted(t.flags)
         assert (t.value is not None) == (t.kind == "quantitative"), s
         assert t.unit is None or " " not in t.unit
+
+
+# --- table cases of other provinces (issue 11; e02 桃源县, e07 鄂州市 excerpts and the layout samples) -------------
+@pytest.mark.parametrize("raw, comparator, value, unit, change, flags", [
+    ("15家以上", ">=", "15", "家", None, ("text-comparator",)),  # e02 l.13
+    ("2个亿以上", ">=", "2", "亿元", None, ("text-comparator",)),  # e02 l.16: 2 亿元
+    ("20项以上", ">=", "20", "项", None, ("text-comparator",)),  # e02 l.15
+    ("提升10%", None, "10", "%", "increase", ("relative-change",)),  # e07 l.26: a change, not a level
+    ("降低5%", None, "5", "%", "decrease", ("relative-change",)),
+    ("提高到95%", ">=", "95", "%", None, ("text-comparator",)),  # a level to reach, not a change
+])
+def test_table_values_of_other_provinces(raw, comparator, value, unit, change, flags):
+    t = parse_target(raw)
+    assert (t.kind, t.comparator, str(t.value), t.unit, t.change, t.flags) == (
+        "quantitative", comparator, value, unit, change, flags)
+
+
+@pytest.mark.parametrize("nature, value, unit, raw, kind, comparator, number, unit_out, flags", [
+    ("≥", "95", "%", "95", "quantitative", ">=", "95", "%", ()),  # 指标性质 | 指标值 | 计量单位
+    ("=", "6", "万元", "6", "quantitative", "=", "6", "万元", ()),
+    ("≤", "3500", "元", "3500", "quantitative", "<=", "3500", "元", ()),
+    ("", "≥95%", "%", "≥95%", "quantitative", ">=", "95", "%", ()),  # the unit already in the value: not twice
+    ("定性", "优良中低差", "", "优良中低差", "qualitative", None, None, None, ()),  # a grade list, qualitative
+    ("定性", "明显提升", "%", "明显提升", "qualitative", None, None, None, ()),
+    ("正向", "90", "%", "90", "quantitative", ">=", "90", "%", ("direction-from-nature",)),
+    ("反向", "5", "%", "5", "quantitative", "<=", "5", "%", ("direction-from-nature",)),
+    ("≤", "2024年10月底前", "", "2024年10月底前", "date", "<=", None, None, ("period-end",)),
+])
+def test_separate_nature_value_unit_cells(nature, value, unit, raw, kind, comparator, number, unit_out, flags):
+    from perfkg.parse.targets import parse_target_cells
+
+    t = parse_target_cells(nature, value, unit)
+    assert (t.raw, t.kind, t.comparator, None if t.value is None else str(t.value), t.unit, t.flags) == (
+        raw, kind, comparator, number, unit_out, flags)
