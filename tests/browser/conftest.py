@@ -38,7 +38,9 @@ def served(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     require(Path(CHROMIUM).is_file(), f"Debian's chromium at {CHROMIUM} (.ci/install-system-deps installs it)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=30_000)  # a shared 2-core machine: rendering 1,000 rows can take seconds
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
