@@ -45,13 +45,20 @@ def test_every_library_column_has_a_zh_and_an_en_heading(query_info):
         assert all(code and zh and en for code, zh, en in column.codes)
 
 
+@pytest.mark.parametrize("query_info", list_queries(), ids=lambda q: q.name)
+def test_every_library_query_is_described_in_both_languages(query_info):
+    assert len(query_info.description) > 40 and len(query_info.description_zh) > 20
+
+
 def test_header_lines_that_describe_a_missing_column_are_caught(tmp_path):
     from perfkg.queries import parse_query_file
 
     path = tmp_path / "q.rq"
-    path.write_text("# columns: a, b\n# columns@zh: a=甲, c=丙\n# units: b=万元\n# values: a: x=叉/ex; y=歪/why\n"
+    path.write_text("# description: one\n#   two\n# description@zh: 第一行，\n#   第二行 3 个\n#   值\n"
+                    "# columns: a, b\n# columns@zh: a=甲, c=丙\n# units: b=万元\n# values: a: x=叉/ex; y=歪/why\n"
                     "SELECT ?a ?b {}\n", encoding="utf-8")
     q = parse_query_file(path)
+    assert (q.description, q.description_zh) == ("one two", "第一行，第二行 3 个值")  # Chinese joins without a space
     assert [c.heading("zh") for c in q.described] == ["甲", "b（万元）"]
     assert q.column("b").heading("en") == "b (10k yuan)"
     assert q.column("a").code_label("y", "zh") == "歪" and q.column("a").code_label("y", "en") == "why"
@@ -153,7 +160,12 @@ def test_list_shows_titles_descriptions_and_parameters():
     assert "满意度目标低于下限" in block and "Satisfaction targets below a threshold" in block
     assert "--param floor=" in block and "decimal" in block and "85" in block and "满意度下限" in block
     assert "Satisfaction indicators (满意度指标)" in block
+    assert "指标值低于下限（百分比；参数 floor，默认 85）或根本不以 % 表述的满意度指标。" in block
     assert "指标数值" in block  # the columns people will see
+    english = perfkg("query", "--list", "--lang", "en").stdout.decode()
+    block = english[english.index("satisfaction-below"):].split("\n\n")[0]
+    assert "Satisfaction indicators (满意度指标)" in block and "根本不以" not in block
+    assert "value" in block and "default 85" in block
 
 
 # -- wrapping by display width ---------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ Header format (comment lines at the top of each file)::
     # title@zh: 项目清单
     # title@en: Projects
     # description: One row per budget project …
+    # description@zh: 每个预算项目一行……
     # param: floor decimal 85 满意度下限 / satisfaction floor
     # columns: code, name, budget
     # columns@zh: code=项目编码, name=项目名称, budget=预算数
@@ -24,6 +25,7 @@ remote endpoints), never pasted into query text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -111,6 +113,7 @@ class QueryInfo:
     text: str
     path: Path = field(compare=False)
     described: tuple[Column, ...] = field(default=(), compare=False)
+    description_zh: str = field(default="", compare=False)
 
     def column(self, name: str) -> Column:
         """How people read the column (its variable name as heading when the header does not say)."""
@@ -133,7 +136,8 @@ class QueryInfo:
 
     def as_json(self) -> dict:
         return {"name": self.name, "title": {"zh": self.title_zh, "en": self.title_en},
-                "description": self.description, "form": self.form, "columns": list(self.columns),
+                "description": self.description, "description_zh": self.description_zh, "form": self.form,
+                "columns": list(self.columns),
                 "headings": {c.name: {"zh": c.heading("zh"), "en": c.heading("en")} for c in self.described},
                 "parameters": [{"name": p.name, "type": p.type, "default": p.default, "description": p.description}
                                for p in self.parameters],
@@ -150,10 +154,13 @@ def parse_query_file(path: Path) -> QueryInfo:
             continue
         m = _HEADER.match(line)
         if m:
-            meta.setdefault(m.group("key").lower(), []).append(m.group("value").strip())
+            last = m.group("key").lower()
+            meta.setdefault(last, []).append(m.group("value").strip())
         elif meta and line.strip("# ").strip():  # continuation of the previous key
-            last = list(meta)[-1]
-            meta[last][-1] += " " + line.strip("# ").strip()
+            before, more = meta[last][-1], line.strip("# ").strip()
+            cjk = before and unicodedata.east_asian_width(before[-1]) in "WF" and \
+                unicodedata.east_asian_width(more[0]) in "WF"
+            meta[last][-1] = before + ("" if cjk else " ") + more  # Chinese continues without a space
     params = []
     for spec in meta.get("param", []):
         parts = spec.split(None, 3)
@@ -166,7 +173,8 @@ def parse_query_file(path: Path) -> QueryInfo:
         name=path.stem, title_zh=" ".join(meta.get("title@zh", [path.stem])),
         title_en=" ".join(meta.get("title@en", [path.stem])), description=" ".join(meta.get("description", [])),
         parameters=tuple(params), columns=columns, text=text, path=path,
-        described=_described_columns(columns, meta, path.name))
+        described=_described_columns(columns, meta, path.name),
+        description_zh=" ".join(meta.get("description@zh", [])))
 
 
 def _pairs(lines: list[str], where: str, key: str) -> dict[str, str]:

@@ -67,7 +67,8 @@ def describe_library(lang: str, width: int) -> str:
     out = []
     for q in list_queries():
         out.append(f"{q.name}  {q.title_zh} / {q.title_en}")
-        out += ["    " + line for line in wrap(q.description, width - 4)]
+        for text in (q.description_zh, q.description) if zh else (q.description,):
+            out += ["    " + line for line in wrap(text, width - 4) if text]
         for p in q.parameters:
             default = p.default if p.default is not None else ("（必填）" if zh else "(required)")
             line = f"{'参数' if zh else 'parameter'} --param {p.name}=…  {p.type}, " \
