@@ -144,3 +144,12 @@ def test_none_is_rejected_whole(path, kind):
     from rdflib.namespace import RDF
 
     assert (result.graph_iri, RDF.type, kind) in result.graph
+
+
+def test_the_ingest_summary_names_the_target_sheets_and_the_cut_row():
+    require(E01.is_file() and E02.is_file(), "the real excerpts")
+    summary = ingest_file(E01, link=False).summary()
+    assert "第 16 行：工作表目录列出「项目支出绩效目标表」，本文件未含该表" in summary
+    assert "line 23: the sheet list names “部门整体支出绩效目标表”, which this file does not hold" in summary
+    summary = ingest_file(E02, link=False).summary()
+    assert "7 部门整体指标 department-level indicators" in summary and "不完整的指标行「选派」" in summary

@@ -108,6 +108,21 @@ class TableNote:
     span: Span
     location: "Location | None" = None
 
+    def describe(self) -> str:
+        """One line for people, zh / en, with the place in the file."""
+        zh, en = _NOTE_TEXT[self.kind]
+        where = f"{self.location.describe('zh')}：" if self.location is not None else ""
+        where_en = f"{self.location.describe('en')}: " if self.location is not None else ""
+        return f"{where}{zh.format(self.label)} / {where_en}{en.format(self.label)}"
+
+
+_NOTE_TEXT = {
+    "named-sheet": ("工作表目录列出「{}」，本文件未含该表", "the sheet list names “{}”, which this file does not hold"),
+    "budget-table": ("预算表「{}」，不是绩效目标表，未作为指标读取", "budget table “{}”: not a target table, not read as indicators"),
+    "unrecognised-table": ("未识别的内容「{}」", "not recognised: “{}”"),
+    "incomplete-row": ("不完整的指标行「{}」（可能被截断），未读取", "incomplete indicator row “{}” (cut off?), not read"),
+}
+
 
 @dataclass
 class TableDocument(BudgetDocument):

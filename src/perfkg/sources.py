@@ -120,8 +120,12 @@ class IngestResult:
                 + ("{}/{} 单元格已读 table cells read; ".format(*cell_coverage(doc)) if doc.locations else "") +
                 f"{len(doc.projects)} 项目 projects, "
                 f"{sum(len(p.indicators) for p in doc.projects)} 指标 indicators, "
-                f"{len(doc.warnings)} 解析警告 parse warnings, {len(self.graph or [])} 三元组 triples"
-                + "".join(f"\n  ! {n.describe()}" for n in doc.notices))  # budget sheets, pages without text
+                + "".join(f"{len(t.indicators)} 部门整体指标 department-level indicators, "  # parse/tables
+                          for t in getattr(doc, "department_tables", ()))
+                + f"{len(doc.warnings)} 解析警告 parse warnings, {len(self.graph or [])} 三元组 triples"
+                + "".join(f"\n  ! {n.describe()}" for n in doc.notices)  # budget sheets, pages without text
+                + "".join(f"\n  ! {n.describe()}" for n in getattr(doc, "notes", ())
+                          if n.kind in ("named-sheet", "incomplete-row")))  # parse/tables: named sheets, cut rows
 
     def line_map_tsv(self) -> str:
         """line, status, element(s), text, location: every non-blank line (of a PDF, workbook, Word file or web page:
