@@ -3,7 +3,6 @@ fields, the self-evaluation's budget-execution block and the department table's 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from perfkg.model import ProjectGoal, Span, Text
@@ -31,7 +30,7 @@ def code_pattern(code: str | None) -> str | None:
     return next((name for name, rx in CODE_PATTERNS if code and rx.match(code)), None)
 
 
-def _goal_items(text: str) -> list[tuple[str, str]]:
+def goal_items(text: str) -> list[tuple[str, str]]:
     marks = list(_GOAL_ITEM.finditer(text))
     if not marks:
         return split_goal_items(text)
@@ -165,7 +164,7 @@ class FieldReader:
             t.funding_span = Span(row.number, row.number)
         elif field == "overall-goal":
             start = len(t.goals)
-            for k, (num, text) in enumerate(_goal_items(plain), 1):
+            for k, (num, text) in enumerate(goal_items(plain), 1):
                 t.goals.append(ProjectGoal(start + k, num, Text(text, text, Span(row.number, row.number))))
 
     def department_field(self, t: DepartmentTable, field: str, value: str, plain: str, row: Row) -> None:
@@ -175,7 +174,7 @@ class FieldReader:
         elif field == "functions":
             t.functions = Text(value, plain, span)
         elif field == "overall-goal":
-            for num, text in _goal_items(plain):
+            for num, text in goal_items(plain):
                 goal = Text(text, text, span)
                 t.goals.append(goal)
                 t.goal_numbers.append(num)
@@ -284,6 +283,3 @@ class FieldReader:
             t.execution_points = points
         self.it.map(row, "layout:annotation")
         return True
-
-
-__all__ = ["FieldReader", "code_pattern"]

@@ -3,21 +3,18 @@ target tables, declaration/approval forms, department-level tables and self-eval
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
-from perfkg.model import ParseWarning, Span, Text
-from perfkg.model_tables import (BUDGET_DISCLOSURE, DEPARTMENT_TARGETS, PROJECT_APPROVAL, PROJECT_DECLARATION,
-                                 PROJECT_SELF_EVALUATION, PROJECT_TARGETS, SELF_EVALUATION, TARGET_TABLES,
-                                 DepartmentTable, FormProject, TableDocument, TableNote)
+from perfkg.model import ParseWarning, ProjectGoal, Span, Text
+from perfkg.model_tables import (DEPARTMENT_TARGETS, PROJECT_SELF_EVALUATION, PROJECT_TARGETS, SELF_EVALUATION,
+                                 TARGET_TABLES, DepartmentTable, FormProject, TableDocument, TableNote)
 from perfkg.parse.layout import Layout
 from perfkg.parse.normalise import normalise
-from perfkg.parse.tables.fields import FieldReader
-from perfkg.parse.tables.indicators import Header, IndicatorReader, is_label_row, match_header
+from perfkg.parse.tables.fields import FieldReader, goal_items
+from perfkg.parse.tables.indicators import Header, IndicatorReader, is_label_row, match_header, score_range
 from perfkg.parse.tables.rows import Row, layout_rows
 from perfkg.parse.tables.vocabulary import is_traditional, label_key, simplified, vocabulary
 
 _TITLE_PARTS = re.compile(r"^(?P<org>.*?)(?P<year>(?:19|20)\d{2})\s*年度?(?P<rest>.*)$")
-_PROJECT_KINDS = (PROJECT_TARGETS, PROJECT_DECLARATION, PROJECT_APPROVAL, PROJECT_SELF_EVALUATION)
 
 
 def match_title(row: Row) -> str | None:
@@ -162,8 +159,6 @@ class TableInterpreter:
     def header_row(self, row: Row, header: Header) -> None:
         if self.table is None or (self.reader is not None and self.table_has_rows()):
             self.start(PROJECT_TARGETS, None)  # a table without a title line: a project table of its own
-        from perfkg.parse.tables.indicators import score_range
-
         for label in header.lead:
             points = score_range(label)
             if points is not None and isinstance(self.table, FormProject):
@@ -199,10 +194,7 @@ class TableInterpreter:
                 self.table.department = t.department
         self.table.name = name
         if goal_at is not None and goal_at < len(row.cells) and row.cells[goal_at].strip():
-            from perfkg.model import ProjectGoal
-            from perfkg.parse.tables.fields import _goal_items
-
-            for k, (num, text) in enumerate(_goal_items(normalise(simplified(row.cells[goal_at]))), 1):
+            for k, (num, text) in enumerate(goal_items(normalise(simplified(row.cells[goal_at]))), 1):
                 self.table.goals.append(ProjectGoal(k, num, Text(text, text, Span(row.number, row.number))))
 
     def table_has_rows(self) -> bool:
