@@ -37,7 +37,7 @@ class _Names:
 
     def __init__(self, prefixes: dict[str, str]):
         self.by_namespace = {ns: prefix for prefix, ns in prefixes.items()}
-        self.pname = lru_cache(maxsize=1 << 16)(self._pname)
+        self.pname = lru_cache(maxsize=4096)(self._pname)  # a document's IRIs and the vocabulary; bounded memory
 
     def _pname(self, uri: str) -> tuple[str, str] | None:
         """(prefix, "prefix:local") or None when rdflib would write <uri>; NotPlain when rdflib would invent ns1."""
