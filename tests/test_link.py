@@ -133,6 +133,31 @@ def test_generic_phrase_gives_way_to_a_more_specific_concept_in_its_clause():
     assert [m.phrase.text for m in apart] == ["老年人", "科普"]
 
 
+def test_context_word_needs_its_family_in_the_clause():
+    """Rule 0: 老年 (a context word of the older-people action) links only beside 科学素养 / 科普 in its clause;
+    老干部职工 or 加强网站和新媒体阵地管理 alone link nothing."""
+    lex = load_lexicon()
+    phrases = _phrases(("科普", "popular-science", "alt"), ("科学素养", "serve-science-literacy", "hidden"),
+                       ("老年", "elderly-literacy", "context"), ("新媒体", "digital-popsci", "context"))
+    narrower = lambda a, b: b in lex.ancestors(a)  # noqa: E731
+
+    def found(text):
+        return [m.phrase.text for m in find_matches(text, phrases, narrower, lex.more_specific_in_family)]
+
+    assert found("组织银发课堂进社区，提升老年群体科学素养") == ["老年", "科学素养"]
+    assert found("走访慰问老年科技工作者") == []
+    assert found("老年群体健康讲座，提升科学素养") == ["科学素养"]  # another clause
+    assert found("原创科普作品制作与新媒体传播") == ["新媒体"]  # 科普 gives way to the more specific concept (rule 4)
+    assert found("加强科协网站和新媒体阵地管理") == []
+
+
+def test_bundled_context_words_are_typed_and_conditional():
+    """The scheme types its group and channel words mandate:ContextWord; the linker reads them as context words."""
+    kinds = {p.text: p.kind for s in load_lexicon().schemes for p in s.phrases}
+    assert {kinds[w] for w in ("老年", "职工", "学生", "中小学", "领导干部", "公务员", "新媒体")} == {"context"}
+    assert kinds["三会一课"] == kinds["老年大学"] == "hidden"
+
+
 def test_more_specific_in_family():
     lex = load_lexicon()
     assert lex.more_specific_in_family(MANDATE["elderly-literacy"], MANDATE["popular-science"])

@@ -11,12 +11,15 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from perfkg.errors import PerfkgError
 from perfkg.resources import resource_dir
-from perfkg.vocab import PERFKG
+from perfkg.vocab import MANDATE, PERFKG
 
 # Evidence strength by the kind of label that matched (see perfkg:score in ontology/perfkg.ttl).
-SCORES = {"explicit": 1.0, "pref": 0.9, "alt": 0.8, "hidden": 0.6}
+SCORES = {"explicit": 1.0, "pref": 0.9, "alt": 0.8, "hidden": 0.6, "context": 0.5}
 LABEL_PROPERTY = {"explicit": PERFKG.explicitLabel, "pref": SKOS.prefLabel, "alt": SKOS.altLabel,
-                  "hidden": SKOS.hiddenLabel}
+                  "hidden": SKOS.hiddenLabel, "context": SKOS.hiddenLabel}
+# A hidden label typed mandate:ContextWord (the people a concept serves: 老年, 职工; a channel: 新媒体) signals the
+# concept only in a clause that also names the concept's family (科普, 科学素质); see perfkg.link.match rule 0.
+CONTEXT_WORD = MANDATE.ContextWord
 SKOSXL = Namespace("http://www.w3.org/2008/05/skos-xl#")
 # SKOS-XL label properties and the plain SKOS property each one entails (SKOS-XL S55-S57).
 XL_PROPERTIES = {SKOSXL.altLabel: SKOS.altLabel, SKOSXL.hiddenLabel: SKOS.hiddenLabel}
@@ -39,7 +42,7 @@ class Phrase:
     text: str  # as written in the scheme file
     key: str  # normalised form that is searched for
     concept: URIRef
-    kind: str  # explicit | pref | alt | hidden
+    kind: str  # explicit | pref | alt | hidden | context
     label_property: URIRef  # the plain SKOS (or perfkg) label property the phrase is, or follows from
     source: URIRef | None = None  # the quote the phrase was taken from (dcterms:source of its skosxl label)
 
@@ -50,6 +53,10 @@ class Phrase:
     @property
     def explicit(self) -> bool:
         return self.kind == "explicit"
+
+    @property
+    def context(self) -> bool:
+        return self.kind == "context"
 
 
 @dataclass
@@ -202,6 +209,8 @@ def _phrases(graph: Graph, c: URIRef, hidden: set[URIRef], is_duty: bool) -> lis
         for label in graph.objects(c, xl_prop):
             explicit = (label, DCTERMS.type, PERFKG.ExplicitStatement) in graph
             kind = "explicit" if explicit else ("alt" if plain == SKOS.altLabel else "hidden")
+            if not explicit and plain == SKOS.hiddenLabel and (label, DCTERMS.type, CONTEXT_WORD) in graph:
+                kind = "context"
             source = graph.value(label, DCTERMS.source)
             for o in graph.objects(label, SKOSXL.literalForm):
                 if _zh(o):

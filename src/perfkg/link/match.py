@@ -34,7 +34,11 @@ def _occurrences(norm: str, phrases: list[Phrase]) -> list[Match]:
 
 def find_matches(text: str, phrases: list[Phrase], narrower: Narrower = lambda a, b: False,
                  more_specific: MoreSpecific = lambda a, b: False) -> list[Match]:
-    """The phrase occurrences that carry a signal, in text order. Four rules, three about phrases inside phrases:
+    """The phrase occurrences that carry a signal, in text order. Five rules, three about phrases inside phrases:
+
+    0. A context word (the people a concept serves: 老年, 职工; a channel: 新媒体) signals its concept only when the
+       same clause also names the concept's family, i.e. a phrase of one of its broader concepts or of a concept it
+       is more specific than (科普, 科学素质): 提升老年群体科学素养 is the older-people action, 老干部职工 is not.
 
     1. Longest first: a shorter phrase inside a longer match is not a separate signal (全民科学素质行动, the
        Outline, hides 全民科学素质, the duty; 服务提高全民科学素质, explicit, hides 全民科学素质).
@@ -47,8 +51,15 @@ def find_matches(text: str, phrases: list[Phrase], narrower: Narrower = lambda a
        in another clause it stays a signal of its own (以农民为重点，推动科普资源向农村倾斜 keeps 科普).
     """
     norm = normalise(text)
-    candidates = sorted(_occurrences(norm, phrases),
-                        key=lambda m: (-(m.end - m.start), -m.phrase.score, m.start, str(m.phrase.concept)))
+    clause = [0] * (len(norm) + 1)
+    for i, ch in enumerate(norm):
+        clause[i + 1] = clause[i] + (ch in _CLAUSE_ENDS)
+    found = _occurrences(norm, phrases)
+    family = [m for m in found if not m.phrase.context]
+    found = family + [m for m in found if m.phrase.context and any(
+        clause[f.start] == clause[m.start] and (narrower(m.phrase.concept, f.phrase.concept)
+                                               or more_specific(m.phrase.concept, f.phrase.concept)) for f in family)]
+    candidates = sorted(found, key=lambda m: (-(m.end - m.start), -m.phrase.score, m.start, str(m.phrase.concept)))
     taken: list[Match] = []
     for m in candidates:
         inside = [t for t in taken if not (m.end <= t.start or m.start >= t.end)]
@@ -59,9 +70,6 @@ def find_matches(text: str, phrases: list[Phrase], narrower: Narrower = lambda a
             if not any(t.phrase.concept != m.phrase.concept and m.phrase.key in t.phrase.key
                        and len(t.phrase.key) > len(m.phrase.key) and not narrower(m.phrase.concept, t.phrase.concept)
                        for t in taken)]
-    clause = [0] * (len(norm) + 1)
-    for i, ch in enumerate(norm):
-        clause[i + 1] = clause[i] + (ch in _CLAUSE_ENDS)
     kept = [m for m in kept
             if m.phrase.explicit or not any(clause[t.start] == clause[m.start]
                                             and more_specific(t.phrase.concept, m.phrase.concept) for t in kept)]
