@@ -17,13 +17,16 @@ The sets, reported apart (bench/link_accuracy.py writes the figures to bench/res
   used the shorter concept list of rules.md §3, hence the vocabulary-aligned second reading;
 * tests/linking batches 1-3: each written and labelled (and committed) before the lexicon change it measured, then
   read while tuning (tests/linking/README.md gives the order): development now;
-* tests/linking batch 4: written and labelled by an independent labeller who never saw the lexicon, committed before
-  the linker was run on it, and measured once after the last lexicon and linker change: the clean out-of-sample figure.
+* tests/linking batch 4: an independent labeller's, measured once clean at 1fb7457 (P 0.826 / R 0.664), then read
+  while tuning the context words and the Party-rule and 纲要-action quotes: development now;
+* tests/linking batch 5: written and labelled by an independent labeller who never saw the lexicon, committed before
+  the linker was run on it (0e94de4), and measured once after the last lexicon and linker change (11e7795): the clean
+  out-of-sample figure.
 
-The target is 0.85 precision and recall out of sample. It is NOT met: batch 4 gives P 0.826 / R 0.664 (71 of 107
-labels found, 15 false positives). The test on batch 4 below holds the measured figures as regression floors, not the
-target; the shortfall is stated here, in bench/README-link-reason.md and in the results file. The other floors hold
-each set at its measured level so that none can fall unnoticed.
+The target is 0.85 precision and recall out of sample. It is NOT met, by far: batch 5 gives P 0.625 / R 0.625 (60 of
+96 labels found, 36 false positives), while the read sets (batches 1-4) reach 0.893 / 0.882. The test on batch 5 below
+holds the measured figures as regression floors, not the target; the shortfall is stated here, in
+bench/README-link-reason.md and in the results file. The other floors hold each set at its measured level.
 """
 from __future__ import annotations
 
@@ -43,8 +46,9 @@ SEED_TRUTH = ROOT / "tests" / "truth" / "seed-mandates.tsv"
 DATA_TRUTH = ROOT / "tests" / "truth" / "data-mandates.tsv"
 LINKING = ROOT / "tests" / "linking"
 BATCHES = {1: (LINKING / "docs", LINKING / "mandates.tsv"), 2: (LINKING / "docs2", LINKING / "mandates2.tsv"),
-           3: (LINKING / "docs3", LINKING / "mandates3.tsv"), 4: (LINKING / "docs4", LINKING / "mandates4.tsv")}
-CLEAN = 4  # the independent labeller's batch, measured once
+           3: (LINKING / "docs3", LINKING / "mandates3.tsv"), 4: (LINKING / "docs4", LINKING / "mandates4.tsv"),
+           5: (LINKING / "docs5", LINKING / "mandates5.tsv")}
+CLEAN = 5  # the independent labeller's new batch, measured once
 TARGET = 0.85  # not met on the clean batch (see the module docstring)
 
 
@@ -58,18 +62,21 @@ def _explain(s: Score) -> str:
 
 
 def test_clean_out_of_sample_figure_holds():
-    """Batch 4, the gate: measured once at P 0.826 / R 0.664, below the 0.85 target (a floor, not the target)."""
+    """Batch 5, the gate: measured once at P 0.625 / R 0.625, far below the 0.85 target (a floor, not the target)."""
     s = score_files(_docs(CLEAN), BATCHES[CLEAN][1], load_lexicon())
     print(f"\nclean batch {CLEAN}: {_explain(s)}\ntarget {TARGET}: "
           f"{'met' if min(s.precision, s.recall) >= TARGET else 'NOT met'}")
-    assert s.tp + s.fn == 107, "the clean labels changed"
-    assert s.precision >= 0.82 and s.recall >= 0.66, _explain(s)
+    assert s.tp + s.fn == 96, "the clean labels changed"
+    assert s.precision >= 0.62 and s.recall >= 0.62, _explain(s)
 
 
-@pytest.mark.parametrize(("batch", "precision", "recall", "labels"), [(1, 0.90, 0.91, 100), (2, 0.91, 0.85, 60),
-                                                                     (3, 0.91, 0.95, 46)])
+@pytest.mark.parametrize(("batch", "precision", "recall", "labels"), [(1, 0.89, 0.91, 100), (2, 0.91, 0.90, 60),
+                                                                     (3, 0.91, 0.95, 46), (4, 0.87, 0.81, 107)])
 def test_read_held_out_figures_hold(batch, precision, recall, labels):
-    """Batches 1-3 were read while tuning: development figures, held so that they cannot fall unnoticed."""
+    """Batches 1-4 were read while tuning: development figures, held so that they cannot fall unnoticed. Batch 1's
+    precision floor moved from 0.90 to 0.89 (fp 10 → 11): 科普e站 (a 科普中国 station, digital-popsci by its source) in
+    a goal its labeller filed under grassroots-popsci, and 进入中小学开展科普讲座 (youth-literacy beside 科普) in a
+    project labelled resources-popsci."""
     s = score_files(_docs(batch), BATCHES[batch][1], load_lexicon())
     print(f"\nheld-out batch {batch} (read): {_explain(s)}")
     assert s.tp + s.fn == labels, "the held-out labels changed"
