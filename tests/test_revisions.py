@@ -151,7 +151,7 @@ def test_cli_load_skips_unchanged_and_reports_a_revision(tmp_path, capsys):
     assert "= a.txt: 未变化，已跳过 unchanged, skipped" in out and "1 个未变化 unchanged" in out
     assert store_state(store) == before
     assert main(["load", str(src), "--store", store, "--workers", "1", "--reload-unchanged"]) == 0
-    assert "内容未变，已重新载入 same content, reloaded: 3788 三元组 triples" in capsys.readouterr().out
+    assert "a.txt → <" + DOC + ">: 内容未变，已重新载入 same content, reloaded:" in capsys.readouterr().out
     assert store_state(store) == before
     shutil.copy(V2, src / "a.txt")  # the revised submission under the same file name
     assert main(["load", str(src), "--store", store, "--workers", "1"]) == 0
