@@ -7,63 +7,22 @@ Results come back in input order, with at most a few files buffered, so a corpus
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
-import resource
-import signal
 import time
 import traceback
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import wait
 from typing import Callable, Iterator, TypeVar
 
 from perfkg.errors import InputError, InternalError, PerfkgError
+from perfkg.workers import Child, ChildDied, detach, limit_memory, tasks, unlimited_memory  # noqa: F401 — re-exported
 
 T = TypeVar("T")
-MB = 1024 * 1024
 
 
-def _address_space() -> int:
-    """This process's virtual memory size in bytes (Linux /proc; 0 elsewhere)."""
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError):
-        return 0
-
-
-def limit_memory(extra_mb: int) -> None:
-    """Cap this process's address space at what it uses now plus extra_mb (soft limit, RLIMIT_AS)."""
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    soft = _address_space() + extra_mb * MB
-    if hard != resource.RLIM_INFINITY:
-        soft = min(soft, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-
-
-class unlimited_memory:
-    """Lift the soft address-space cap while a child with its own limit runs (Java reserves its heap up front and
-    is bounded by -Xmx; it would not start under the worker's cap). The worker itself only waits meanwhile."""
-
-    def __enter__(self):
-        self.saved = resource.getrlimit(resource.RLIMIT_AS)
-        resource.setrlimit(resource.RLIMIT_AS, (self.saved[1], self.saved[1]))
-        return self
-
-    def __exit__(self, *exc):
-        resource.setrlimit(resource.RLIMIT_AS, self.saved)
-
-
-def _serve(conn: Connection, task: Callable[[str], object], memory_mb: int) -> None:
-    os.setpgrp()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; Ctrl-C reaches it and it stops the workers
-    limit_memory(memory_mb)
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
+def _serve(conn, task: Callable[[str], object], memory_mb: int) -> None:
+    detach(follow_parent=False)  # the parent decides; Ctrl-C reaches it and it stops the workers
+    limit_memory(memory_mb, headroom=True)
+    for job in tasks(conn):
         stop = False
         try:
             outcome = task(job)
@@ -103,41 +62,18 @@ def _died_error(job: str, code: int | None, memory_mb: int) -> InputError:
                       "(--memory-limit)")
 
 
-_NOTHING = object()  # the worker died without an answer
+class _Worker(Child):
+    """A forked worker leading a process group of its own, and the job it has, if any."""
 
-
-class _Worker:
-    def __init__(self, ctx, task, memory_mb: int):
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child, task, memory_mb), daemon=True)
-        self.process.start()
-        child.close()
+    def __init__(self, task, memory_mb: int):
+        super().__init__(_serve, task, memory_mb, fork=True, own_group=True)
         self.job: tuple[int, str] | None = None
         self.deadline = 0.0
 
     def give(self, index: int, job: str, seconds: float) -> None:
         self.job = (index, job)
         self.deadline = time.monotonic() + seconds
-        self.conn.send(job)
-
-    def kill(self) -> None:
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self.process.join(5)
-        self.conn.close()
-
-    def stop(self) -> None:
-        try:
-            self.conn.send(None)
-        except OSError:
-            pass
-        self.process.join(2)
-        if self.process.is_alive():
-            self.kill()
-        else:
-            self.conn.close()
+        self.send(job)
 
 
 def run_each(task: Callable[[str], T], jobs: list[str], *, seconds: float, memory_mb: int,
@@ -146,9 +82,8 @@ def run_each(task: Callable[[str], T], jobs: list[str], *, seconds: float, memor
     `memory_mb` gives (job, InputError) instead — an InternalError, with its traceback, for a defect."""
     if not jobs:
         return
-    ctx = multiprocessing.get_context("fork")
     n = max(1, min(len(jobs), workers or os.cpu_count() or 1))
-    pool = [_Worker(ctx, task, memory_mb) for _ in range(n)]
+    pool = [_Worker(task, memory_mb) for _ in range(n)]
     done: dict[int, object] = {}
     next_job = next_out = 0
     window = 2 * n  # files finished ahead of the one printed next, at most
@@ -160,31 +95,30 @@ def run_each(task: Callable[[str], T], jobs: list[str], *, seconds: float, memor
                     next_job += 1
             busy = [w for w in pool if w.job is not None]
             timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic()) if busy else None
-            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
+            ready = wait([w.conn for w in busy] + [w.sentinel for w in busy], timeout)
             for i, w in enumerate(pool):
                 if w.job is None:
                     continue
                 index, job = w.job
-                if w.conn in ready or w.process.sentinel in ready:
+                if w.conn in ready or w.sentinel in ready:
+                    if w.sentinel in ready:
+                        w.wait(1)  # reaped, so that receive() sees it died rather than overran
                     try:
-                        (outcome,) = w.conn.recv() if w.conn.poll() else (_NOTHING,)
-                    except (EOFError, OSError):
-                        outcome = _NOTHING
-                    if outcome is _NOTHING:
-                        w.process.join(1)
-                        outcome = _died_error(job, w.process.exitcode, memory_mb)
+                        (outcome,) = w.receive(0)
+                    except ChildDied as e:
+                        outcome = _died_error(job, e.exitcode, memory_mb)
                 elif time.monotonic() >= w.deadline:
                     done[index] = _timeout_error(job, seconds)
                     w.kill()
-                    pool[i] = _Worker(ctx, task, memory_mb)
+                    pool[i] = _Worker(task, memory_mb)
                     continue
                 else:
                     continue
                 done[index] = outcome
                 w.job = None
-                if isinstance(outcome, MemoryLimitError) or not w.process.is_alive():
+                if isinstance(outcome, MemoryLimitError) or not w.alive:
                     w.kill()
-                    pool[i] = _Worker(ctx, task, memory_mb)
+                    pool[i] = _Worker(task, memory_mb)
             while next_out in done:
                 yield jobs[next_out], done.pop(next_out)
                 next_out += 1
@@ -193,5 +127,5 @@ def run_each(task: Callable[[str], T], jobs: list[str], *, seconds: float, memor
             if w.job is not None:
                 w.kill()
             else:
-                w.stop()
+                w.close()
 

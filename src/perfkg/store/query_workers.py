@@ -4,13 +4,6 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
-import signal
-import socket
-import subprocess
-import sys
-import threading
-import time
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,6 +12,7 @@ from perfkg.errors import PerfkgError
 from perfkg.store.errors import QueryError, QueryRefused, QuerySyntaxError, QueryTimeout, StoreError
 from perfkg.store.errors import BindingError
 from perfkg.store.oxigraph_query import QueryOutcome, QueryRequest, execute
+from perfkg.workers import Child, ChildDied, ChildTimeout, detach, parent_connection, tasks
 
 _ERRORS = {cls.__name__: cls for cls in (PerfkgError, StoreError, QueryError, QuerySyntaxError, QueryRefused,
                                          BindingError)}
@@ -33,12 +27,10 @@ def _raise_reply(reply: tuple):
     raise _ERRORS.get(name, QueryError)(zh, en)
 
 
-
 def _worker_entry() -> None:
-    """Entry point of a worker process: `python -c ... <fd> <store path> [<guard module:name>]`."""
-    fd, path = int(sys.argv[1]), sys.argv[2]
-    guard = _resolve(sys.argv[3]) if len(sys.argv) > 3 else None
-    _worker_main(Connection(fd), path, guard)
+    """Entry point of a worker process (Child "perfkg.store.query_workers:_worker_entry" STORE [GUARD])."""
+    conn, args = parent_connection()
+    _worker_main(conn, args[0], _resolve(args[1]) if len(args) > 1 else None)
 
 
 def _resolve(ref: str):
@@ -48,8 +40,7 @@ def _resolve(ref: str):
 
 def _worker_main(conn, path: str, guard) -> None:
     """A worker's life: open the store read-only, then answer requests until told to stop."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    detach()
     from perfkg.store.embedded import EmbeddedStore
 
     try:
@@ -61,25 +52,12 @@ def _worker_main(conn, path: str, guard) -> None:
         _answer(store, QueryRequest("ASK {}"), guard)  # warm up: the guard's parser builds its grammar once
     conn.send(("ready", os.getpid()))
     generation = 0
-    while True:
-        try:
-            request = conn.recv()
-        except (EOFError, OSError):
-            return
-        if request is None:
-            return
+    for request in tasks(conn):
         if request.generation != generation:  # the parent wrote: a read-only instance is a snapshot
             store.close()
             store = EmbeddedStore(path, read_only=True, lock=False)
             generation = request.generation
         conn.send(_answer(store, request, guard))
-
-
-def _exit_with_parent(parent: int) -> None:
-    """A worker must not outlive its parent, even in the middle of a query (pyoxigraph releases the GIL)."""
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(1)
 
 
 def _answer(store: "EmbeddedStore", request: QueryRequest, guard) -> tuple:
@@ -93,78 +71,48 @@ def _answer(store: "EmbeddedStore", request: QueryRequest, guard) -> tuple:
         return ("err", "QueryError", f"查询失败：{e}", f"query failed: {e}")
 
 
-class QueryWorker:
+class QueryWorker(Child):
     """One warm child process with the store open read-only; killed (and gone) when a query overruns.
 
-    A plain subprocess (not multiprocessing's spawn, which re-imports the caller's __main__) talking over a
-    socketpair. guard: "module:function" run on the query text before it executes (raise to refuse).
+    A fresh interpreter (not a fork: the parent's store and threads stay its own). guard: "module:function" run
+    on the query text before it executes (raise to refuse).
     """
 
     def __init__(self, path: str | Path, *, guard: str | None = None, startup_timeout: float = 60.0):
         self.path, self.guard = str(path), guard
-        mine, theirs = socket.socketpair()
-        args = [sys.executable, "-c", "from perfkg.store.query_workers import _worker_entry; _worker_entry()",
-                str(theirs.fileno()), self.path] + ([guard] if guard else [])
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-        self._process = subprocess.Popen(args, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env)
-        theirs.close()
-        self._conn = Connection(mine.detach())
-        reply = self._receive(startup_timeout, "start")
+        super().__init__("perfkg.store.query_workers:_worker_entry", self.path, *([guard] if guard else []))
+        try:
+            reply = self.receive(startup_timeout)
+        except ChildTimeout:
+            raise StoreError("查询工作进程启动超时", "the query worker process did not start in time") from None
+        except ChildDied:
+            raise StoreError("查询工作进程无法启动（见服务器日志）",
+                             "the query worker process could not start (see the server log)") from None
         if reply[0] != "ready":
             self.kill()
             _raise_reply(reply)
 
-    @property
-    def pid(self) -> int:
-        return self._process.pid
-
-    @property
-    def alive(self) -> bool:
-        return self._process.poll() is None and not self._conn.closed
-
     def run(self, request: QueryRequest, timeout: float | None) -> QueryOutcome:
         """Send a request; on overrun kill the process and raise QueryTimeout."""
         try:
-            self._conn.send(request)
+            self.send(request)
         except (OSError, ValueError):
             self.kill()
             raise QueryError("查询工作进程已退出", "the query worker process has exited") from None
-        reply = self._receive(timeout, "query")
-        if reply[0] != "ok":
-            _raise_reply(reply)
-        return reply[1]
+        return _outcome(self, timeout, "查询工作进程意外退出（内存不足？）",
+                        "the query worker process died unexpectedly (out of memory?)")
 
-    def _receive(self, timeout: float | None, what: str) -> tuple:
-        if not self._conn.poll(timeout):
-            self.kill()
-            if what == "start":
-                raise StoreError("查询工作进程启动超时", "the query worker process did not start in time")
-            raise QueryTimeout(timeout)
-        try:
-            return self._conn.recv()
-        except (EOFError, OSError):
-            self.kill()
-            if what == "start":
-                raise StoreError("查询工作进程无法启动（见服务器日志）",
-                                 "the query worker process could not start (see the server log)") from None
-            raise QueryError("查询工作进程意外退出（内存不足？）",
-                             "the query worker process died unexpectedly (out of memory?)") from None
 
-    def kill(self) -> None:
-        """Stop the process at once (SIGKILL) and reap it."""
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait(10)
-        self._conn.close()
-
-    def close(self) -> None:
-        """Ask the worker to stop; kill it if it does not."""
-        try:
-            self._conn.send(None)
-            self._process.wait(2)
-        except (OSError, ValueError, subprocess.TimeoutExpired):
-            pass
-        self.kill()
+def _outcome(child: Child, timeout: float | None, died_zh: str, died_en: str) -> QueryOutcome:
+    try:
+        reply = child.receive(timeout)
+    except ChildTimeout:
+        raise QueryTimeout(timeout) from None
+    except ChildDied:
+        raise QueryError(died_zh, died_en) from None
+    if reply[0] != "ok":
+        _raise_reply(reply)
+    return reply[1]
 
 
 def _fork_main(conn, store: ox.Store, request: QueryRequest) -> None:
@@ -179,23 +127,8 @@ def run_forked(store: ox.Store, request: QueryRequest, timeout: float) -> QueryO
     if "fork" not in multiprocessing.get_all_start_methods():
         raise StoreError("内存存储的限时查询需要 fork；请使用存储目录",
                          "timed queries on an in-memory store need fork(); use a store directory")
-    ctx = multiprocessing.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_fork_main, args=(child, store, request), daemon=True)
-    process.start()
-    child.close()
+    child = Child(_fork_main, store, request, fork=True)
     try:
-        if not parent.poll(timeout):
-            raise QueryTimeout(timeout)
-        reply = parent.recv()
-    except EOFError:
-        raise QueryError("查询子进程意外退出", "the query child process died unexpectedly") from None
+        return _outcome(child, timeout, "查询子进程意外退出", "the query child process died unexpectedly")
     finally:
-        if process.is_alive():
-            process.kill()
-        process.join(10)
-        parent.close()
-    if reply[0] != "ok":
-        _raise_reply(reply)
-    return reply[1]
-
+        child.kill()

@@ -13,22 +13,18 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import os
-import resource
 import signal
 import socket
 import struct
-import subprocess
 import sys
-import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 from perfkg.errors import PerfkgError
 from perfkg.web.answers import render
+from perfkg.workers import Child, ChildDied, ChildTimeout, detach, limit_memory, parent_connection, tasks
 
 READY, OK = "ready", "ok"
 # Reply kinds a query can end with besides OK, mapped to HTTP statuses by the endpoint.
@@ -139,11 +135,6 @@ def forbid_network() -> None:
                           f"the query worker cannot install its seccomp network ban: {err}")
 
 
-def limit_memory(memory_mb: int) -> None:
-    limit = memory_mb << 20
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
 # -- the worker process ---------------------------------------------------------------------------------
 
 
@@ -174,16 +165,14 @@ def answer(store, job: Job) -> tuple:
 
 
 def main() -> None:
-    """Entry point of a worker: `python -c "…main()" FD STORE MEMORY_MB`."""
+    """Entry point of a worker (Child "perfkg.web.worker:main" STORE MEMORY_MB)."""
     from perfkg.store.embedded import EmbeddedStore
 
-    conn, path, memory_mb = Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3])
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's business
-    parent = os.getppid()
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+    conn, (path, memory_mb) = parent_connection()
+    detach()
     try:
         forbid_network()
-        limit_memory(memory_mb)
+        limit_memory(int(memory_mb))
         store = EmbeddedStore(path, read_only=True, lock=False)
         verdict("ASK {}")  # warm up: rdflib builds its grammar once
     except PerfkgError as e:
@@ -193,35 +182,19 @@ def main() -> None:
         conn.send((MEMORY,))
         return
     conn.send((READY, os.getpid()))
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
+    for job in tasks(conn):
         conn.send(answer(store, job))
 
 
-def _exit_with_parent(parent: int) -> None:
-    """A worker must not outlive the server, even in the middle of a query (pyoxigraph releases the GIL)."""
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(1)
-
-
-class Worker:
+class Worker(Child):
     """The server's handle on one worker process; every call but `reply` blocks (spawn it in a thread)."""
 
     def __init__(self, store_path: str | Path, memory_mb: int, *, startup_timeout: float = 60.0):
-        mine, theirs = socket.socketpair()
-        args = [sys.executable, "-c", "from perfkg.web.worker import main; main()",
-                str(theirs.fileno()), str(store_path), str(memory_mb)]
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p), MALLOC_ARENA_MAX="2")
-        self._process = subprocess.Popen(args, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env)
-        theirs.close()
-        self._conn = Connection(mine.detach())
-        reply = self._conn.recv() if self._conn.poll(startup_timeout) else None
+        super().__init__("perfkg.web.worker:main", str(store_path), str(memory_mb), env={"MALLOC_ARENA_MAX": "2"})
+        try:
+            reply = self.receive(startup_timeout)
+        except (ChildTimeout, ChildDied):
+            reply = None
         if reply is None or reply[0] != READY:
             self.kill()
             if reply is not None and reply[0] == FAILED:
@@ -230,50 +203,24 @@ class Worker:
                               f"a query worker could not start (memory cap {memory_mb} MiB too small? "
                               "see the server log)")
 
-    @property
-    def pid(self) -> int:
-        return self._process.pid
-
-    @property
-    def alive(self) -> bool:
-        return self._process.poll() is None and not self._conn.closed
-
-    def send(self, job: Job) -> None:
-        self._conn.send(job)
-
     async def reply(self, timeout: float):
         """The worker's reply, or None when it died; asyncio.TimeoutError when it overran (the caller kills it)."""
         loop = asyncio.get_running_loop()
         readable = loop.create_future()
-        fd = self._conn.fileno()
+        fd = self.conn.fileno()
         loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
         try:
             await asyncio.wait_for(readable, timeout)
         finally:
             loop.remove_reader(fd)
         try:
-            return self._conn.recv()  # a small tuple: the answer itself is in the spool file
-        except (EOFError, OSError):
-            self._process.wait(10)
+            return self.receive(0)  # a small tuple: the answer itself is in the spool file
+        except ChildDied:
             return None
 
     def died_of_memory(self) -> bool:
         """Whether a dead worker was stopped by its memory cap (Rust aborts on a failed allocation)."""
-        return self._process.poll() in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, -signal.SIGKILL)
-
-    def kill(self) -> None:
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait(10)
-        self._conn.close()
-
-    def close(self) -> None:
-        try:
-            self._conn.send(None)
-            self._process.wait(2)
-        except (OSError, ValueError, subprocess.TimeoutExpired):
-            pass
-        self.kill()
+        return self.exitcode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, -signal.SIGKILL)
 
 
 class EndpointBusy(PerfkgError):
