@@ -13,10 +13,11 @@ from decimal import Decimal
 import pytest
 from rdflib.compare import isomorphic
 
-from perfkg.backends import EmbeddedBackend, LoadItem, RdflibBackend, RemoteBackend, load_items, replace_all
+from perfkg.backends import EmbeddedBackend, RdflibBackend, RemoteBackend, load_items, replace_all
 from perfkg.errors import PerfkgError
 from perfkg.queries import get_query, list_queries
 from perfkg.results import ResultTable, group_concat_columns
+from perfkg.sources import DocumentItem
 from perfkg.store.embedded import EmbeddedStore
 from conftest import DATA, ROOT
 
@@ -57,7 +58,7 @@ def synthetic_items():
     sys.path.insert(0, str(ROOT / "bench"))
     import synthetic
 
-    return [LoadItem("synthetic", iri, graph) for iri, graph in synthetic.corpus(SYNTHETIC_TRIPLES, link=True)]
+    return [DocumentItem("synthetic", iri, graph) for iri, graph in synthetic.corpus(SYNTHETIC_TRIPLES, link=True)]
 
 
 @pytest.fixture(scope="session")

@@ -5,13 +5,11 @@ same query text — e.g. a mandate query walking skos:broader — gives the same
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph
 
-from perfkg.errors import InputError, PerfkgError
-from perfkg.sources import IngestResult, load_items  # noqa: F401 — load_items (the one loader) re-exported
+from perfkg.sources import DocumentItem, load_items  # noqa: F401 — load_items (the one loader) re-exported
 from perfkg.ontology import ontology_graph
 from perfkg.queries import QueryInfo
 from perfkg.store.protocol import TripleStore
@@ -23,17 +21,6 @@ VOCABULARY_GRAPH = ID["graph/vocabulary"]
 def vocabulary_graph() -> Graph:
     """The ontology and every SKOS scheme (categories, basis standards, mandates) as one graph."""
     return ontology_graph()
-
-
-@dataclass
-class LoadItem:
-    """One named graph to load, or the error that kept a source from producing one."""
-
-    source: str
-    graph_iri: URIRef | None = None
-    graph: Graph | None = None
-    error: PerfkgError | None = None
-    result: IngestResult | None = None
 
 
 class LibraryBackend:
@@ -53,7 +40,7 @@ class LibraryBackend:
 class RdflibBackend(LibraryBackend):
     """rdflib in memory, holding the vocabulary graph and the items' graphs."""
 
-    def __init__(self, items: list[LoadItem] | None = None):
+    def __init__(self, items: list[DocumentItem] | None = None):
         from perfkg.store.memory import RdflibStore
 
         super().__init__(RdflibStore())
@@ -79,8 +66,8 @@ class RemoteBackend(LibraryBackend):
     Protocol."""
 
 
-def replace_all(store: TripleStore, items: list[LoadItem], *, with_vocabulary: bool = True
-                ) -> list[tuple[LoadItem, int]]:
+def replace_all(store: TripleStore, items: list[DocumentItem], *, with_vocabulary: bool = True
+                ) -> list[tuple[DocumentItem, int]]:
     """Load each item's graph into a store, replacing what was there; returns counts."""
     loaded = []
     if with_vocabulary:
