@@ -85,7 +85,7 @@ def test_byte_identical_output_across_processes(seed_path, tmp_path):
     _ingest_in_subprocess(seed_path, tmp_path / "a", "1")
     _ingest_in_subprocess(seed_path, tmp_path / "b", "4242")
     files = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert len(files) == 4 * 4 + 1  # 4 documents x 4 formats + corpus.trig
+    assert len(files) == (4 + 5) * 4 + 1  # 4 documents + 5 in data/layouts (issue 11), x 4 formats + corpus.trig
     for name in files:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
