@@ -26,7 +26,7 @@ DOC = EX + "doc/1"
 # -- one parser decides the form ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["indicators", "placeholder-indicators", "spending-plan-problems"])
+@pytest.mark.parametrize("name", ["document-history", "placeholder-indicators", "spending-plan-problems"])
 def test_header_comments_do_not_make_a_query_an_update(name):
     """SPARQLWrapper's keyword guess reads "removed"/"drops" in the header comments as updates; the parser does not."""
     text = get_query(name).text
